@@ -1,0 +1,92 @@
+import type {
+	IAuthenticateRuleResponseSuccessBody,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { DEFAULT_BASE_URL } from '../nodes/shared/baseUrl';
+import { RESP_CODES, SUCCESS_CODE } from '../nodes/shared/respCodes';
+import { signRequestOptions } from '../nodes/shared/signRequestOptions';
+
+/**
+ * n8n's test rules can only say "fail when this key equals that value". So every documented
+ * failure code gets its own readable rule, and a last rule fails any reply that lacks the
+ * account object only a successful (000000) answer carries.
+ */
+const testRules: IAuthenticateRuleResponseSuccessBody[] = [
+	...Object.entries(RESP_CODES)
+		.filter(([code]) => code !== SUCCESS_CODE)
+		.map(([code, info]) => ({
+			type: 'responseSuccessBody' as const,
+			properties: { key: 'resp.respCode', value: code, message: `UCPaaS refused the credentials: ${code} ${info.en} (${info.zh})` },
+		})),
+	{
+		type: 'responseSuccessBody',
+		properties: { key: 'resp.account', value: undefined, message: 'UCPaaS did not confirm the account: check the Base URL, Account SID and Auth Token' },
+	},
+];
+
+export class UcpaasApi implements ICredentialType {
+	name = 'ucpaasApi';
+
+	displayName = 'UCPaaS API';
+
+	documentationUrl = 'https://github.com/n8n-nodes-ucpaas/n8n-nodes-ucpaas#credentials';
+
+	icon: Icon = { light: 'file:../icons/ucpaas.svg', dark: 'file:../icons/ucpaas.dark.svg' };
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Account SID',
+			name: 'accountSid',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e03bc9106c6ed0eaebfce8c362edcd32',
+			description: 'The main account ID (开发者账号 Account Sid) from the UCPaaS console overview',
+		},
+		{
+			displayName: 'Auth Token',
+			name: 'authToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The account token (Auth Token) from the UCPaaS console overview. It signs each request and is never sent.',
+		},
+		{
+			displayName: 'Default App ID',
+			name: 'appId',
+			type: 'string',
+			default: '',
+			placeholder: 'b23abb6d451346efa13370172d1921ef',
+			description: 'The application (应用) used when a node leaves its App ID empty',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: DEFAULT_BASE_URL,
+			description: 'Leave as is for the real platform. Plain http is accepted only for localhost, e.g. the local UCPaaS sandbox.',
+		},
+	];
+
+	authenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => signRequestOptions(credentials, requestOptions);
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: `={{$credentials.baseUrl || "${DEFAULT_BASE_URL}"}}`,
+			url: '=/2014-06-30/Accounts/{{$credentials.accountSid.trim()}}',
+			method: 'GET',
+			headers: { Accept: 'application/json' },
+		},
+		rules: testRules,
+	};
+}

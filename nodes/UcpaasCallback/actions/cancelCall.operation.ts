@@ -1,0 +1,75 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { ENDPOINTS } from '../../shared/endpoints';
+import { getAccount, ucpaasRequest, type UcpaasAccount } from '../../shared/transport';
+import { normaliseAppId, normaliseCallId, readText } from '../../shared/validation';
+import { readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
+import type { Operation } from './types';
+
+const show = { show: { operation: ['cancelCall'] } };
+
+const description: INodeProperties[] = [
+	{
+		displayName: 'App ID',
+		name: 'appId',
+		type: 'string',
+		default: '',
+		placeholder: 'Empty: the credential\'s Default App ID',
+		description: 'The UCPaaS application that placed the call. Leave empty to use the Default App ID of the credential.',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Call ID',
+		name: 'callId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '={{ $json.callId }}',
+		description: 'The callId that Place Callback returned',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show,
+		options: [...requestOptionFields],
+	},
+];
+
+interface CancelCallRequest {
+	account: UcpaasAccount;
+	settings: RequestSettings;
+	appId: string;
+	callId: string;
+}
+
+export const cancelCall: Operation<CancelCallRequest> = {
+	description,
+	doneLabel: 'calls cancelled',
+	async prepare(this: IExecuteFunctions, itemIndex: number) {
+		const account = await getAccount.call(this, itemIndex);
+		const settings = readRequestSettings.call(this, itemIndex);
+		const appIdField = { label: 'App ID', name: 'appId' };
+		const appId = normaliseAppId(readText(this.getNodeParameter('appId', itemIndex, ''), appIdField) || account.appId, appIdField);
+		const callId = normaliseCallId(this.getNodeParameter('callId', itemIndex, ''), { label: 'Call ID', name: 'callId' });
+		return { account, settings, appId, callId };
+	},
+	async run(request, itemIndex) {
+		const { account, settings, appId, callId } = request;
+		const resp = await ucpaasRequest.call(this, itemIndex, account, {
+			method: ENDPOINTS.callCancel.method,
+			path: ENDPOINTS.callCancel.path,
+			format: settings.format,
+			body: { root: ENDPOINTS.callCancel.root, fields: { appId, callId } },
+			timeoutMs: settings.timeoutMs,
+			changesState: true,
+		});
+		return {
+			json: { callId, cancelled: true, respCode: resp.respCode as string, appId },
+			summary: `callId ${callId} cancelled`,
+		};
+	},
+};

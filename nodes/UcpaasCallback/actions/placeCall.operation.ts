@@ -1,0 +1,238 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { beijingToIso } from '../../shared/beijingTime';
+import { isRecord } from '../../shared/codec';
+import { ENDPOINTS } from '../../shared/endpoints';
+import { getAccount, ucpaasRequest, type UcpaasAccount } from '../../shared/transport';
+import {
+	InvalidFieldError,
+	normaliseAppId,
+	normaliseClientNumber,
+	normaliseMaxAllowTime,
+	normaliseMobileNumber,
+	normaliseOptionalPhoneNumber,
+	normalisePhoneNumber,
+	normaliseRingtoneId,
+	normaliseUserData,
+	readText,
+} from '../../shared/validation';
+import { readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
+import type { Operation } from './types';
+
+const show = { show: { operation: ['placeCall'] } };
+
+const description: INodeProperties[] = [
+	{
+		displayName: 'App ID',
+		name: 'appId',
+		type: 'string',
+		default: '',
+		placeholder: 'Empty: the credential\'s Default App ID',
+		description: 'The UCPaaS application (应用) that places the call. Leave empty to use the Default App ID of the credential.',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Caller Given As',
+		name: 'callerType',
+		type: 'options',
+		options: [
+			{
+				name: 'Client Number',
+				value: 'clientNumber',
+				description: 'The 14-digit Client number bound to the caller\'s phone',
+			},
+			{
+				name: 'Mobile Number',
+				value: 'mobile',
+				description: 'The caller\'s mobile: the node looks up its Client number first',
+			},
+		],
+		default: 'clientNumber',
+		description: 'How the caller (the phone UCPaaS rings first) is identified',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Caller Client Number',
+		name: 'fromClient',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '61207000000015',
+		description: 'The caller\'s Client number (14 digits), a sub-account bound to the caller\'s phone',
+		displayOptions: { show: { operation: ['placeCall'], callerType: ['clientNumber'] } },
+	},
+	{
+		displayName: 'Caller Mobile Number',
+		name: 'callerMobile',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '13800138000',
+		description: 'The caller\'s mobile number; +86, 0086, spaces and dashes are removed',
+		displayOptions: { show: { operation: ['placeCall'], callerType: ['mobile'] } },
+	},
+	{
+		displayName: 'Create Client If Missing',
+		name: 'createClientIfMissing',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to create a Client for the mobile when none is bound to it in this application',
+		displayOptions: { show: { operation: ['placeCall'], callerType: ['mobile'] } },
+	},
+	{
+		displayName: 'Callee Number',
+		name: 'to',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '13912345678',
+		description: 'The phone UCPaaS rings second, once the caller answers. Mobile or landline with area code; +86, spaces and dashes are removed.',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show,
+		options: [
+			{
+				displayName: 'Callee Display Number',
+				name: 'toSerNum',
+				type: 'string',
+				default: '',
+				description: 'Number shown to the callee (toSerNum): a mobile, 400 number or landline',
+			},
+			{
+				displayName: 'Caller Display Number',
+				name: 'fromSerNum',
+				type: 'string',
+				default: '',
+				description: 'Number shown to the caller (fromSerNum): only a 400 number or a landline',
+			},
+			{
+				displayName: 'Max Call Duration (Seconds)',
+				name: 'maxallowtime',
+				type: 'number',
+				typeOptions: { minValue: 60 },
+				default: 1800,
+				description: 'Longest the bridged call may last (maxallowtime), a multiple of 60',
+			},
+			{
+				displayName: 'Ringtone ID',
+				name: 'ringtoneID',
+				type: 'string',
+				default: '',
+				description: 'ID of an approved custom ring or prompt sound',
+			},
+			{
+				displayName: 'User Data',
+				name: 'userData',
+				type: 'string',
+				default: '',
+				description: 'Up to 128 bytes returned in the hang-up event, e.g. a CRM record ID to match the call later',
+			},
+			...requestOptionFields,
+		],
+	},
+];
+
+interface PlaceCallRequest {
+	account: UcpaasAccount;
+	settings: RequestSettings;
+	appId: string;
+	caller: { kind: 'clientNumber'; clientNumber: string } | { kind: 'mobile'; mobile: string; createIfMissing: boolean };
+	to: string;
+	optional: Record<string, string | undefined>;
+}
+
+const field = (label: string, name: string) => ({ label, name });
+
+async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<PlaceCallRequest> {
+	const account = await getAccount.call(this, itemIndex);
+	const settings = readRequestSettings.call(this, itemIndex);
+	const param = (name: string, fallback: unknown = '') => this.getNodeParameter(name, itemIndex, fallback) as unknown;
+
+	const appIdField = field('App ID', 'appId');
+	const appId = normaliseAppId(readText(param('appId'), appIdField) || account.appId, appIdField);
+	const to = normalisePhoneNumber(param('to'), field('Callee Number', 'to'));
+
+	const callerType = param('callerType', 'clientNumber');
+	let caller: PlaceCallRequest['caller'];
+	if (callerType === 'mobile') {
+		const mobile = normaliseMobileNumber(param('callerMobile'), field('Caller Mobile Number', 'callerMobile'));
+		if (mobile === to) throw new InvalidFieldError(field('Callee Number', 'to'), 'is the same as the caller\'s mobile: UCPaaS cannot call a phone back to itself');
+		caller = { kind: 'mobile', mobile, createIfMissing: param('createClientIfMissing', false) === true };
+	} else {
+		const clientNumber = normaliseClientNumber(param('fromClient'), field('Caller Client Number', 'fromClient'));
+		if (clientNumber === to) throw new InvalidFieldError(field('Callee Number', 'to'), 'is the same as the caller');
+		caller = { kind: 'clientNumber', clientNumber };
+	}
+
+	const optional = {
+		fromSerNum: normaliseOptionalPhoneNumber(param('options.fromSerNum'), field('Caller Display Number', 'fromSerNum')),
+		toSerNum: normaliseOptionalPhoneNumber(param('options.toSerNum'), field('Callee Display Number', 'toSerNum')),
+		maxallowtime: normaliseMaxAllowTime(param('options.maxallowtime'), field('Max Call Duration (Seconds)', 'maxallowtime')),
+		userData: normaliseUserData(param('options.userData'), field('User Data', 'userData')),
+		ringtoneID: normaliseRingtoneId(param('options.ringtoneID'), field('Ringtone ID', 'ringtoneID')),
+	};
+	return { account, settings, appId, caller, to, optional };
+}
+
+export const placeCall: Operation<PlaceCallRequest> = {
+	description,
+	doneLabel: 'calls placed',
+	prepare,
+	async run(request, itemIndex, session) {
+		const { account, settings, appId, caller, to } = request;
+		let fromClient: string;
+		let clientCreated: boolean | undefined;
+		if (caller.kind === 'mobile') {
+			const resolved = await session.callers.resolve(this, itemIndex, account, appId, caller.mobile, caller.createIfMissing, settings);
+			fromClient = resolved.clientNumber;
+			clientCreated = resolved.created;
+		} else {
+			fromClient = caller.clientNumber;
+		}
+
+		// The vendor's field order; empty optional fields are left out rather than sent blank.
+		const fields: Record<string, string> = { appId, fromClient, to };
+		for (const [name, value] of Object.entries(request.optional)) {
+			if (value !== undefined) fields[name] = value;
+		}
+		const resp = await ucpaasRequest.call(this, itemIndex, account, {
+			method: ENDPOINTS.callBack.method,
+			path: ENDPOINTS.callBack.path,
+			format: settings.format,
+			body: { root: ENDPOINTS.callBack.root, fields },
+			timeoutMs: settings.timeoutMs,
+			changesState: true,
+		});
+
+		const callback = isRecord(resp.callback) ? resp.callback : {};
+		const callId = typeof callback.callId === 'string' || typeof callback.callId === 'number' ? String(callback.callId).trim() : '';
+		if (callId === '') {
+			throw new NodeApiError(this.getNode(), { message: 'no callId' }, {
+				message: 'UCPaaS accepted the call (respCode 000000) but its reply has no callId',
+				description: 'The call was probably placed. Check the UCPaaS call records before running the workflow again.',
+				itemIndex,
+			});
+		}
+		const createDate = beijingToIso(callback.createDate) ?? (callback.createDate === undefined ? null : String(callback.createDate));
+		return {
+			json: {
+				callId,
+				createDate,
+				respCode: resp.respCode as string,
+				appId,
+				fromClient,
+				to,
+				userData: request.optional.userData ?? null,
+				...(caller.kind === 'mobile' ? { callerMobile: caller.mobile, clientCreated } : {}),
+			},
+			summary: `callId ${callId} to ${to}`,
+		};
+	},
+};

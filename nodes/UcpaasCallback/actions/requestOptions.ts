@@ -1,0 +1,95 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { WireFormat } from '../../shared/mediaTypes';
+
+/** Options every operation offers, shown inside its "Options" collection. */
+export const requestOptionFields: INodeProperties[] = [
+	{
+		displayName: 'Body Format',
+		name: 'format',
+		type: 'options',
+		options: [
+			{ name: 'JSON', value: 'json' },
+			{ name: 'XML', value: 'xml' },
+		],
+		default: 'json',
+		description: 'Format of the request and reply bodies. Both carry the same call; XML is there for accounts and proxies that expect it.',
+	},
+	{
+		displayName: 'Timeout (Ms)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1000 },
+		default: 15000,
+		description: 'How long to wait for UCPaaS to answer one request, in milliseconds',
+	},
+	{
+		displayName: 'Batching',
+		name: 'batching',
+		placeholder: 'Add Batching',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: false },
+		default: { batch: {} },
+		options: [
+			{
+				displayName: 'Batching',
+				name: 'batch',
+				values: [
+					{
+						displayName: 'Items per Batch',
+						name: 'batchSize',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 50 },
+						default: 1,
+						description: 'How many items are sent at the same time. The default, 1, sends one request after the other: UCPaaS refuses a second call to a callee who is still in a call (104113) and accounts are rate-limited.',
+					},
+					{
+						displayName: 'Batch Interval (Ms)',
+						name: 'batchInterval',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 0,
+						description: 'Pause between two batches, in milliseconds',
+					},
+				],
+			},
+		],
+	},
+];
+
+export interface Batching {
+	batchSize: number;
+	batchIntervalMs: number;
+}
+
+/** Batching is a property of the whole run, so it is read once, from the first item. */
+export function readBatching(this: IExecuteFunctions): Batching {
+	const batch = this.getNodeParameter('options.batching.batch', 0, {}) as { batchSize?: unknown; batchInterval?: unknown };
+	const batchSize = Number(batch.batchSize ?? 1);
+	const batchIntervalMs = Number(batch.batchInterval ?? 0);
+	if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50) {
+		throw new NodeOperationError(this.getNode(), '"Items per Batch" (batchSize) must be a whole number from 1 to 50');
+	}
+	if (!Number.isFinite(batchIntervalMs) || batchIntervalMs < 0) {
+		throw new NodeOperationError(this.getNode(), '"Batch Interval (Ms)" (batchInterval) must be 0 or more milliseconds');
+	}
+	return { batchSize, batchIntervalMs };
+}
+
+export interface RequestSettings {
+	format: WireFormat;
+	timeoutMs: number;
+}
+
+export function readRequestSettings(this: IExecuteFunctions, itemIndex: number): RequestSettings {
+	const format = this.getNodeParameter('options.format', itemIndex, 'json') as string;
+	const timeoutMs = Number(this.getNodeParameter('options.timeout', itemIndex, 15000));
+	if (format !== 'json' && format !== 'xml') {
+		throw new NodeOperationError(this.getNode(), `"Body Format" (format) must be json or xml; got "${format}"`, { itemIndex });
+	}
+	if (!Number.isFinite(timeoutMs) || timeoutMs < 1000) {
+		throw new NodeOperationError(this.getNode(), '"Timeout (Ms)" (timeout) must be at least 1000 milliseconds', { itemIndex });
+	}
+	return { format, timeoutMs };
+}

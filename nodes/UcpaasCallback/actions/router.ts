@@ -1,0 +1,85 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import { CallerDirectory } from './callerDirectory';
+import { cancelCall } from './cancelCall.operation';
+import { errorForItem } from './itemErrors';
+import { placeCall } from './placeCall.operation';
+import { readBatching } from './requestOptions';
+import type { ExecutionSession, Operation } from './types';
+
+export const operations: Record<string, Operation<unknown>> = { placeCall, cancelCall };
+
+/**
+ * Runs one operation over every input item:
+ * 1. every item is read and checked first, so a bad item stops the run before anything is sent;
+ * 2. the valid items are sent in batches (sequentially by default), each at most once;
+ * 3. output keeps input order and pairing whatever the concurrency; a failed item either
+ *    becomes an error item (continue on fail) or stops the run with an error that lists what
+ *    the earlier items already did, so nothing that happened is lost.
+ */
+export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operation = operations[operationName];
+	if (!operation) throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not known`);
+	const continueOnFail = this.continueOnFail();
+	const { batchSize, batchIntervalMs } = readBatching.call(this);
+
+	const output: INodeExecutionData[] = new Array(items.length);
+	const prepared = new Map<number, unknown>();
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			prepared.set(itemIndex, await operation.prepare.call(this, itemIndex));
+		} catch (error) {
+			const failure = errorForItem(this, error, itemIndex);
+			if (!continueOnFail) throw failure;
+			output[itemIndex] = errorItem(failure, itemIndex);
+		}
+	}
+
+	const session: ExecutionSession = { callers: new CallerDirectory() };
+	const done: string[] = [];
+	let firstFailure: { itemIndex: number; error: ReturnType<typeof errorForItem> } | undefined;
+	const queue = [...prepared.keys()];
+	for (let start = 0; start < queue.length && !firstFailure; start += batchSize) {
+		if (start > 0 && batchIntervalMs > 0) await sleep(batchIntervalMs);
+		await Promise.all(
+			queue.slice(start, start + batchSize).map(async (itemIndex) => {
+				try {
+					const result = await operation.run.call(this, prepared.get(itemIndex), itemIndex, session);
+					output[itemIndex] = { json: result.json, pairedItem: { item: itemIndex } };
+					done.push(`item ${itemIndex}: ${result.summary}`);
+				} catch (error) {
+					const failure = errorForItem(this, error, itemIndex);
+					if (continueOnFail) {
+						output[itemIndex] = errorItem(failure, itemIndex);
+					} else if (!firstFailure || itemIndex < firstFailure.itemIndex) {
+						firstFailure = { itemIndex, error: failure };
+					}
+				}
+			}),
+		);
+	}
+
+	if (firstFailure) {
+		const { error } = firstFailure;
+		const reconciliation = done.length
+			? `Already done in this run and not undone, ${operation.doneLabel}: ${done.sort(byItemNumber).join('; ')}. Running the workflow again (or Retry On Fail) repeats them.`
+			: `No other item was sent: nothing to reconcile.`;
+		error.description = [error.description, reconciliation].filter(Boolean).join(' ');
+		throw error;
+	}
+	return [output.filter((item) => item !== undefined)];
+}
+
+/**
+ * The shape n8n's engine expects of a failed item: it routes an item with `error` to the error
+ * output (adding the input item's fields) and reduces its JSON to `{ error: message }`; the full
+ * error, with its description and respCode, stays on the item for the error panel.
+ */
+function errorItem(error: ReturnType<typeof errorForItem>, itemIndex: number): INodeExecutionData {
+	return { json: { error: error.message }, error, pairedItem: { item: itemIndex } };
+}
+
+const byItemNumber = (a: string, b: string) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0]);
