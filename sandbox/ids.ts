@@ -7,7 +7,7 @@ export interface IdSource {
 }
 
 /** mulberry32: tiny, fast and good enough for ids that only need to be unique and repeatable. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
 	let a = seed >>> 0;
 	return () => {
 		a = (a + 0x6d2b79f5) >>> 0;

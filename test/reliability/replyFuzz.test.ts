@@ -1,23 +1,12 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- tool code: runs in plain Node (sandbox server, tests, scripts), never inside n8n */
 import { WireFormatError } from '../../nodes/shared/codec';
 import { readResp } from '../../nodes/shared/transport';
+import { mulberry32 } from '../../sandbox/ids';
 
 /**
  * Seeded mutation fuzz of the reply parser: thousands of damaged copies of valid UCPaaS replies,
  * each of which must give a clean result or a WireFormatError, never another exception.
  */
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-function prng(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const VALID = {
 	json: [
@@ -64,7 +53,7 @@ function mutate(text: string, random: () => number): string {
 }
 
 test.each(['json', 'xml'] as const)('%s replies: 5,000 seeded mutations, each a clean result or a clean error', (format) => {
-	const random = prng(format === 'json' ? 20261124 : 11242026);
+	const random = mulberry32(format === 'json' ? 20261124 : 11242026);
 	let parsed = 0;
 	let refused = 0;
 	for (let n = 0; n < 5000; n++) {

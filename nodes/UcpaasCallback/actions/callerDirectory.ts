@@ -21,22 +21,25 @@ export interface ResolvedCaller {
  * One directory lives for one execution, so a mobile shared by many items is resolved once,
  * even when those items run concurrently.
  */
+/** One caller to resolve, and everything needed to ask UCPaaS about it. */
+export interface CallerQuery {
+	context: IExecuteFunctions;
+	itemIndex: number;
+	account: UcpaasAccount;
+	appId: string;
+	mobile: string;
+	settings: RequestSettings;
+}
+
 export class CallerDirectory {
 	private readonly resolved = new Map<string, Promise<ResolvedCaller>>();
 
-	resolve(
-		context: IExecuteFunctions,
-		itemIndex: number,
-		account: UcpaasAccount,
-		appId: string,
-		mobile: string,
-		createIfMissing: boolean,
-		settings: RequestSettings,
-	): Promise<ResolvedCaller> {
+	resolve(query: CallerQuery, createIfMissing: boolean): Promise<ResolvedCaller> {
+		const { account, appId, mobile } = query;
 		const key = `${account.baseUrl} ${account.accountSid} ${appId} ${mobile} ${createIfMissing}`;
 		let pending = this.resolved.get(key);
 		if (!pending) {
-			pending = lookUpOrCreate(context, itemIndex, account, appId, mobile, createIfMissing, settings);
+			pending = lookUpOrCreate(query, createIfMissing);
 			// A failed lookup is not cached: the next item gets its own attempt and its own error.
 			pending.catch(() => this.resolved.delete(key));
 			this.resolved.set(key, pending);
@@ -45,14 +48,7 @@ export class CallerDirectory {
 	}
 }
 
-async function lookUp(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	account: UcpaasAccount,
-	appId: string,
-	mobile: string,
-	settings: RequestSettings,
-): Promise<string | undefined> {
+async function lookUp({ context, itemIndex, account, appId, mobile, settings }: CallerQuery): Promise<string | undefined> {
 	const resp = await ucpaasRequest.call(context, itemIndex, account, {
 		...ENDPOINTS.clientsByMobile,
 		format: settings.format,
@@ -64,17 +60,10 @@ async function lookUp(
 	return resp.respCode === NOT_FOUND ? undefined : clientNumberOf(resp);
 }
 
-async function lookUpOrCreate(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	account: UcpaasAccount,
-	appId: string,
-	mobile: string,
-	createIfMissing: boolean,
-	settings: RequestSettings,
-): Promise<ResolvedCaller> {
-	const existing = await lookUp(context, itemIndex, account, appId, mobile, settings);
+async function lookUpOrCreate(query: CallerQuery, createIfMissing: boolean): Promise<ResolvedCaller> {
+	const existing = await lookUp(query);
 	if (existing) return { clientNumber: existing, created: false };
+	const { context, itemIndex, account, appId, mobile, settings } = query;
 	if (!createIfMissing) {
 		throw new CallerNotFoundError(mobile);
 	}
@@ -89,7 +78,7 @@ async function lookUpOrCreate(
 	});
 	if (resp.respCode === ALREADY_BOUND) {
 		// Someone bound it between our lookup and our create: use theirs.
-		const raced = await lookUp(context, itemIndex, account, appId, mobile, settings);
+		const raced = await lookUp(query);
 		if (raced) return { clientNumber: raced, created: false };
 		throw new CallerNotFoundError(mobile);
 	}

@@ -2,22 +2,14 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ENDPOINTS } from '../../shared/endpoints';
 import { getAccount, ucpaasRequest, type UcpaasAccount } from '../../shared/transport';
-import { normaliseAppId, normaliseCallId, readText } from '../../shared/validation';
-import { readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
+import { normaliseCallId } from '../../shared/validation';
+import { appIdProperty, readAppId, readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
 import type { Operation } from './types';
 
 const show = { show: { operation: ['cancelCall'] } };
 
 const description: INodeProperties[] = [
-	{
-		displayName: 'App ID',
-		name: 'appId',
-		type: 'string',
-		default: '',
-		placeholder: 'Empty: the credential\'s Default App ID',
-		description: 'The UCPaaS application that placed the call. Leave empty to use the Default App ID of the credential.',
-		displayOptions: show,
-	},
+	appIdProperty('cancelCall', 'placed the call'),
 	{
 		displayName: 'Call ID',
 		name: 'callId',
@@ -52,8 +44,7 @@ export const cancelCall: Operation<CancelCallRequest> = {
 	async prepare(this: IExecuteFunctions, itemIndex: number) {
 		const account = await getAccount.call(this, itemIndex);
 		const settings = readRequestSettings.call(this, itemIndex);
-		const appIdField = { label: 'App ID', name: 'appId' };
-		const appId = normaliseAppId(readText(this.getNodeParameter('appId', itemIndex, ''), appIdField) || account.appId, appIdField);
+		const appId = readAppId.call(this, itemIndex, account);
 		const callId = normaliseCallId(this.getNodeParameter('callId', itemIndex, ''), { label: 'Call ID', name: 'callId' });
 		return { account, settings, appId, callId };
 	},

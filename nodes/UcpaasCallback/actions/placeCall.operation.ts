@@ -7,7 +7,6 @@ import { ENDPOINTS } from '../../shared/endpoints';
 import { getAccount, ucpaasRequest, type UcpaasAccount } from '../../shared/transport';
 import {
 	InvalidFieldError,
-	normaliseAppId,
 	normaliseClientNumber,
 	normaliseMaxAllowTime,
 	normaliseMobileNumber,
@@ -15,23 +14,14 @@ import {
 	normalisePhoneNumber,
 	normaliseRingtoneId,
 	normaliseUserData,
-	readText,
 } from '../../shared/validation';
-import { readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
+import { appIdProperty, readAppId, readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
 import type { Operation } from './types';
 
 const show = { show: { operation: ['placeCall'] } };
 
 const description: INodeProperties[] = [
-	{
-		displayName: 'App ID',
-		name: 'appId',
-		type: 'string',
-		default: '',
-		placeholder: 'Empty: the credential\'s Default App ID',
-		description: 'The UCPaaS application (应用) that places the call. Leave empty to use the Default App ID of the credential.',
-		displayOptions: show,
-	},
+	appIdProperty('placeCall', 'places the call'),
 	{
 		displayName: 'Caller Given As',
 		name: 'callerType',
@@ -155,8 +145,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plac
 	const settings = readRequestSettings.call(this, itemIndex);
 	const param = (name: string, fallback: unknown = '') => this.getNodeParameter(name, itemIndex, fallback) as unknown;
 
-	const appIdField = field('App ID', 'appId');
-	const appId = normaliseAppId(readText(param('appId'), appIdField) || account.appId, appIdField);
+	const appId = readAppId.call(this, itemIndex, account);
 	const to = normalisePhoneNumber(param('to'), field('Callee Number', 'to'));
 
 	const callerType = param('callerType', 'clientNumber');
@@ -190,7 +179,7 @@ export const placeCall: Operation<PlaceCallRequest> = {
 		let fromClient: string;
 		let clientCreated: boolean | undefined;
 		if (caller.kind === 'mobile') {
-			const resolved = await session.callers.resolve(this, itemIndex, account, appId, caller.mobile, caller.createIfMissing, settings);
+			const resolved = await session.callers.resolve({ context: this, itemIndex, account, appId, mobile: caller.mobile, settings }, caller.createIfMissing);
 			fromClient = resolved.clientNumber;
 			clientCreated = resolved.created;
 		} else {

@@ -2,6 +2,26 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { WireFormat } from '../../shared/mediaTypes';
+import type { UcpaasAccount } from '../../shared/transport';
+import { normaliseAppId, readText } from '../../shared/validation';
+
+/** The App ID parameter of an operation: empty means the credential's default. */
+export function appIdProperty(operation: string, purpose: string): INodeProperties {
+	return {
+		displayName: 'App ID',
+		name: 'appId',
+		type: 'string',
+		default: '',
+		placeholder: "Empty: the credential's Default App ID",
+		description: `The UCPaaS application (应用) that ${purpose}. Leave empty to use the Default App ID of the credential.`,
+		displayOptions: { show: { operation: [operation] } },
+	};
+}
+
+export function readAppId(this: IExecuteFunctions, itemIndex: number, account: UcpaasAccount): string {
+	const field = { label: 'App ID', name: 'appId' };
+	return normaliseAppId(readText(this.getNodeParameter('appId', itemIndex, ''), field) || account.appId, field);
+}
 
 /** Options every operation offers, shown inside its "Options" collection. */
 export const requestOptionFields: INodeProperties[] = [
