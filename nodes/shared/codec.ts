@@ -18,7 +18,9 @@ const xmlParser = new XMLParser({
 	parseTagValue: false,
 	trimValues: true,
 	processEntities: true,
-	htmlEntities: false,
+	// Also decodes numeric character references (&#20013;), which are plain XML; the parser only
+	// offers them together with HTML's named entities, which are harmless in a value.
+	htmlEntities: true,
 });
 
 const xmlBuilder = new XMLBuilder({ format: false, processEntities: true, suppressEmptyNode: false });

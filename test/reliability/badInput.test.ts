@@ -118,7 +118,7 @@ describe.each(FIELDS)('$operation: "$label" ($name)', (field) => {
 		const parameters = withParameter({ ...base, ...field.extra }, field.path, '={{ $json.value }}');
 		const run = await runCallbackNode({
 			parameters: parameters as NodeRunOptions['parameters'],
-			items,
+			items: items as NodeRunOptions['items'],
 			credentials: sandboxCredentials(sandbox),
 			onError: 'continueErrorOutput',
 		});

@@ -82,3 +82,9 @@ describe('readResp', () => {
 		expect(Object.keys(resp)).toEqual(['respCode']);
 	});
 });
+
+describe('decodeDocument', () => {
+	test('decodes numeric character references, as any XML reader must', () => {
+		expect(decodeDocument('xml', '<request><userData>&#20013;&#x6587;&amp;</userData></request>')).toEqual({ request: { userData: '中文&' } });
+	});
+});

@@ -1,0 +1,71 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** The trigger's panel. No API registers a push URL, so the panel says where to paste it. */
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName:
+			'UCPaaS has no API to register this URL. Copy the Production URL shown above and paste it in the UCPaaS console as the push (callback) address of your application (应用管理), then activate this workflow. To try it out, paste the Test URL there instead and click "Listen for Test Event".',
+		name: 'pushUrlNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'App ID',
+		name: 'appId',
+		type: 'string',
+		default: '',
+		placeholder: 'Empty: the credential\'s Default App ID',
+		description:
+			'Only pushes for this UCPaaS application start the workflow. Leave empty to use the Default App ID of the credential; when both are empty, pushes for any application of the account are accepted.',
+	},
+	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		options: [
+			{
+				name: 'Call Connected',
+				value: 'callestablish',
+				description: 'The callee answered and both phones are bridged',
+			},
+			{
+				name: 'Call Ended',
+				value: 'callhangup',
+				description: 'The call detail record: times, duration, why it ended, and the User Data of the call',
+			},
+			{
+				name: 'Call Request',
+				value: 'callreq',
+				description: 'UCPaaS asks before placing a call. The reply follows the Allow Calls option whether or not this event is selected.',
+			},
+		],
+		default: ['callhangup'],
+		required: true,
+		description: 'Which pushes start the workflow. Pushes for other events are acknowledged but start nothing.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Allow Calls',
+				name: 'allowCalls',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to let calls go ahead when UCPaaS asks (Call Request push). Off answers retcode 1, which refuses the call: the call then ends with reason 9. The platform documents retcode 0 as "allow"; that a non-zero value refuses is inferred, not documented.',
+			},
+			{
+				displayName: 'Record Calls',
+				name: 'recordCalls',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to ask UCPaaS to record calls, by adding &lt;record&gt;1&lt;/record&gt; to the reply to a Call Request push. Inferred from the vendor\'s SDKs, not documented; the recording URL then arrives in the Call Ended push.',
+			},
+		],
+	},
+];
