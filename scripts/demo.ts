@@ -3,51 +3,30 @@
  * `npm run demo`: the whole product in one run, with no phone ringing and no account needed.
  * Starts the local UCPaaS sandbox, runs "Manual Trigger → UCPaaS Callback" through the real
  * n8n engine with a credential pointing at it, and prints the signed request, the callId and
- * the call events the sandbox pushed.
+ * the call events the sandbox pushed to a UCPaaS Trigger (its real webhook code, in n8n-core's
+ * webhook context).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-import { DEFAULT_ACCOUNT, startSandbox, type PushRecord } from '../sandbox';
+import { DEFAULT_ACCOUNT, startSandbox } from '../sandbox';
 import { runCallbackNode, stopEngineTimers } from '../test/harness/engine';
+import { startTriggerServer } from '../test/harness/webhookServer';
 
 const CALLEE = '13912345678';
 
-/** Answers every push the way a UCPaaS push URL must: XML retcode 0, at once. */
-function startPushReceiver(): Promise<Server> {
-	const server = createServer((request, response) => {
-		request.resume();
-		request.on('end', () => {
-			response.writeHead(200, { 'Content-Type': 'text/xml;charset=utf-8' });
-			response.end('<?xml version="1.0" encoding="UTF-8"?><response><retcode>0</retcode></response>');
-		});
-	});
-	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-const mask = (secret: string) => `${secret.slice(0, 4)}${'•'.repeat(Math.max(0, secret.length - 4))}`;
-
-function describePush(push: PushRecord): string {
-	const fields = Object.fromEntries([...push.body.matchAll(/<(\w+)>([^<]*)<\/\1>/g)].map(([, name, value]) => [name, value]));
-	const detail =
-		push.event === 'callhangup'
-			? `length ${fields.length}s, reason ${fields.reason}/${fields.subreason}, userData "${fields.userData ?? ''}", ${fields.starttime} → ${fields.stoptime}`
-			: `caller ${fields.caller ?? fields.callernum ?? ''}, called ${fields.called ?? ''}`;
-	return `  ${push.event.padEnd(14)} callid ${push.callId}  ${detail}  (reply HTTP ${push.status}, retcode ${push.retcode ?? '-'})`;
-}
+/** Not even a prefix of a token is shown: a demo's output gets pasted into issues. */
+const mask = (secret: string) => `${'•'.repeat(8)} (${secret.length} characters, masked)`;
 
 async function main(): Promise<void> {
-	const receiver = await startPushReceiver();
-	const pushUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ucpaas/events`;
-	const sandbox = await startSandbox({ quiet: true, pushUrl, call: { outcome: 'answered', talkSeconds: 42 } });
+	const credentials = { accountSid: DEFAULT_ACCOUNT.accountSid, authToken: DEFAULT_ACCOUNT.authToken, appId: DEFAULT_ACCOUNT.appId };
+	const trigger = await startTriggerServer({ parameters: { events: ['callreq', 'callestablish', 'callhangup'] }, credentials });
+	const sandbox = await startSandbox({ quiet: true, pushUrl: trigger.url, call: { outcome: 'answered', talkSeconds: 42 } });
 	try {
 		console.log(`UCPaaS sandbox   ${sandbox.url}  (account ${DEFAULT_ACCOUNT.accountSid}, app ${DEFAULT_ACCOUNT.appId})`);
-		console.log(`Push receiver    ${pushUrl}`);
+		console.log(`UCPaaS Trigger   ${trigger.url}  (the push address pasted in the console)`);
 		console.log(`Workflow         Manual Trigger → UCPaaS Callback (Place Callback: Client ${DEFAULT_ACCOUNT.clientNumber} → ${CALLEE})\n`);
 
 		const run = await runCallbackNode({
 			parameters: { operation: 'placeCall', fromClient: DEFAULT_ACCOUNT.clientNumber, to: CALLEE, options: { userData: 'crm-lead-42', maxallowtime: 600 } },
-			credentials: { accountSid: DEFAULT_ACCOUNT.accountSid, authToken: DEFAULT_ACCOUNT.authToken, appId: DEFAULT_ACCOUNT.appId, baseUrl: sandbox.url },
+			credentials: { ...credentials, baseUrl: sandbox.url },
 		});
 		if (run.error) throw new Error(`the node failed: ${run.error.message}${run.error.description ? ` (${run.error.description})` : ''}`);
 
@@ -69,15 +48,26 @@ async function main(): Promise<void> {
 		if (typeof output?.callId !== 'string') throw new Error('the node output has no callId');
 
 		const call = await sandbox.whenCallSettled(output.callId);
-		console.log(`Call events pushed by the sandbox (call ${call.state}):`);
-		for (const push of sandbox.pushes.filter((p) => p.callId === output.callId)) console.log(describePush(push));
-		const hangup = sandbox.pushes.find((p) => p.callId === output.callId && p.event === 'callhangup');
-		if (!hangup || hangup.status !== 200) throw new Error('the hang-up event was not delivered');
+		await trigger.idle();
+		console.log(`Call events pushed by the sandbox, as the UCPaaS Trigger emits them (call ${call.state}):`);
+		const events = trigger.emitted().map((item) => item.json);
+		for (const event of events) {
+			const reason = event.reason as { code: number; text: string } | null;
+			const subreason = event.subreason as { text: string } | null;
+			const detail =
+				event.event === 'callhangup'
+					? `${event.durationSeconds}s, ${reason?.text}${subreason ? ` (${subreason.text})` : ''}, userData "${event.userData}", ${event.startTime} → ${event.stopTime}`
+					: `caller ${event.caller}, callee ${event.callee}`;
+			console.log(`  ${String(event.event).padEnd(14)} callId ${event.callId}  ${detail}`);
+		}
+		const replies = sandbox.pushes.filter((p) => p.callId === output.callId).map((p) => `${p.event} → HTTP ${p.status}, retcode ${p.retcode ?? '-'}`);
+		console.log(`  trigger's replies: ${replies.join('; ')}`);
+		if (!events.some((e) => e.event === 'callhangup' && e.callId === output.callId)) throw new Error('the trigger did not receive the hang-up event');
 		console.log('\nDemo finished: call placed, callId returned, events delivered.');
 	} finally {
 		stopEngineTimers();
 		await sandbox.stop();
-		await new Promise((resolve) => receiver.close(resolve));
+		await trigger.stop();
 	}
 }
 
