@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- tool code: a command-line demo, never loaded by n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- tool code: a command-line demo, never loaded by n8n */
 /**
  * `npm run demo`: the whole product in one run, with no phone ringing and no account needed.
  * Starts the local UCPaaS sandbox, runs "Manual Trigger → UCPaaS Callback" through the real
