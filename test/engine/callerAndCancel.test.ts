@@ -60,9 +60,11 @@ describe('caller given as a mobile number', () => {
 		);
 		expect(result.errorOutput).toHaveLength(1);
 		expect(result.errorOutput[0].json.error).toBe("No UCPaaS Client is bound to the caller's mobile 13622223333 in this application");
-		expect(result.errorOutput[0].error?.description).toMatch(/Create Client If Missing/);
 		expect(result.output.map((i) => i.pairedItem)).toEqual([{ item: 1 }]);
 		expect(paths().filter((p) => p === '/Calls/callBack')).toHaveLength(1);
+
+		const stopped = await run({ operation: 'placeCall', callerType: 'mobile', callerMobile: '13622223333', to: freshCallee(), options: {} });
+		expect(stopped.error?.description).toMatch(/Create Client If Missing/);
 	});
 
 	test('a landline or the callee\'s own number is refused before anything is sent', async () => {

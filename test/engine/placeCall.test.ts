@@ -212,8 +212,8 @@ describe('continue on fail', () => {
 		]);
 		expect(run.errorOutput).toHaveLength(1);
 		expect(run.errorOutput[0].pairedItem).toEqual({ item: 1 });
-		expect(run.errorOutput[0].json.error).toMatch(/^UCPaaS refused the request: 104113 /);
-		expect(run.errorOutput[0].error).toMatchObject({ context: { itemIndex: 1, respCode: '104113' }, description: expect.stringMatching(/wait for that call to end/) });
+		// The engine adds the input item's fields, so a retry branch can still read the number.
+		expect(run.errorOutput[0].json).toEqual({ phone: '13900003002', error: expect.stringMatching(/^UCPaaS refused the request: 104113 /) });
 		expect(callBacks()).toHaveLength(3);
 	});
 

@@ -74,12 +74,12 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 }
 
 /**
- * The shape n8n's engine expects of a failed item: it routes an item with `error` to the error
- * output (adding the input item's fields) and reduces its JSON to `{ error: message }`; the full
- * error, with its description and respCode, stays on the item for the error panel.
+ * The shape n8n's engine routes to the error output: JSON holding nothing but `error`. The engine
+ * then adds the input item's fields, so a retry branch still has the lead's phone number. (An
+ * `error` property on the item would make the engine strip those fields again.)
  */
 function errorItem(error: ReturnType<typeof errorForItem>, itemIndex: number): INodeExecutionData {
-	return { json: { error: error.message }, error, pairedItem: { item: itemIndex } };
+	return { json: { error: error.message }, pairedItem: { item: itemIndex } };
 }
 
 const byItemNumber = (a: string, b: string) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0]);

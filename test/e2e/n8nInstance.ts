@@ -1,0 +1,140 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tool code: drives the n8n app from the command line */
+/**
+ * One throwaway n8n instance: a fresh N8N_USER_FOLDER (SQLite database, settings, `.n8n/nodes`),
+ * one encryption key for the whole run, and the environment every n8n command of the run shares.
+ *
+ * Environment notes for n8n 2.41 (sources under node_modules/n8n/dist and @n8n/config/dist):
+ *   - `n8n execute` prints the run through `logger.info` (commands/base-command.js `log()`), so the
+ *     CLI commands need N8N_LOG_LEVEL=info; N8N_LOG_FORMAT=json makes every stdout line one JSON
+ *     record, and the run is the message that parses as `{ data: { resultData } }`.
+ *   - N8N_RUNNERS_ENABLED is deprecated (deprecation/deprecation.service.js): task runners are
+ *     always on, and `execute` starts a task broker on N8N_RUNNERS_BROKER_PORT (default 5679), so
+ *     each instance gets a free port.
+ *   - Community packages load from `<user folder>/.n8n/nodes/node_modules` when
+ *     N8N_COMMUNITY_PACKAGES_ENABLED is true (the default); N8N_REINSTALL_MISSING_PACKAGES stays
+ *     false so nothing is fetched from npm.
+ *   - bin/n8n loads `.env` from its working directory: commands run inside the user folder.
+ *   - Outbound traffic: telemetry, version checks, templates and personalization are off, and
+ *     every proxy variable points at a closed loopback port with NO_PROXY for loopback only, so
+ *     any request that is not to 127.0.0.1/localhost fails at once instead of leaving the host.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import type { N8nApp } from './n8nApp';
+import { cleanEnv, runCommand, type CommandResult } from './processes';
+
+export interface LogRecord {
+	level: string;
+	message: string;
+}
+
+export interface CliRun extends CommandResult {
+	args: string[];
+	/** stdout lines that are n8n JSON log records. */
+	logs: LogRecord[];
+}
+
+/** A free TCP port on loopback (closed again before it is used). */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+export function parseLogRecords(stdout: string): LogRecord[] {
+	const records: LogRecord[] = [];
+	for (const line of stdout.split('\n')) {
+		if (!line.startsWith('{')) continue;
+		try {
+			const record = JSON.parse(line) as Partial<LogRecord>;
+			if (typeof record.level === 'string' && typeof record.message === 'string') records.push({ level: record.level, message: record.message });
+		} catch {
+			// not a log record
+		}
+	}
+	return records;
+}
+
+/** A closed port: a request sent through "the proxy" is refused at once. */
+const BLACKHOLE_PROXY = 'http://127.0.0.1:9';
+const LOOPBACK = 'localhost,127.0.0.1,::1';
+
+export class N8nInstance {
+	readonly userFolder: string;
+
+	readonly nodesDir: string;
+
+	readonly encryptionKey = randomBytes(24).toString('hex');
+
+	/** Everything any n8n process of this instance printed, to scan for secrets. */
+	readonly transcript: string[] = [];
+
+	private constructor(
+		readonly app: N8nApp,
+		private readonly brokerPort: number,
+	) {
+		this.userFolder = mkdtempSync(path.join(tmpdir(), 'n8n-nodes-ucpaas-e2e-'));
+		this.nodesDir = path.join(this.userFolder, '.n8n', 'nodes');
+	}
+
+	static async create(app: N8nApp): Promise<N8nInstance> {
+		return new N8nInstance(app, await freePort());
+	}
+
+	env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+		return cleanEnv({
+			PATH: this.app.runtime.path,
+			NO_COLOR: '1',
+			N8N_USER_FOLDER: this.userFolder,
+			DB_TYPE: 'sqlite',
+			N8N_ENCRYPTION_KEY: this.encryptionKey,
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			N8N_REINSTALL_MISSING_PACKAGES: 'false',
+			N8N_SSRF_PROTECTION_ENABLED: 'false',
+			// Refreshes a list of MCP servers from api.n8n.io at start-up (modules/mcp-registry).
+			N8N_DISABLED_MODULES: 'mcp-registry',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
+			N8N_LOG_LEVEL: 'info',
+			N8N_LOG_FORMAT: 'json',
+			N8N_LOG_OUTPUT: 'console',
+			// Not Beijing: the credential must sign with Beijing time whatever the host's zone.
+			TZ: 'America/Los_Angeles',
+			GENERIC_TIMEZONE: 'America/Los_Angeles',
+			HTTP_PROXY: BLACKHOLE_PROXY,
+			HTTPS_PROXY: BLACKHOLE_PROXY,
+			ALL_PROXY: BLACKHOLE_PROXY,
+			http_proxy: BLACKHOLE_PROXY,
+			https_proxy: BLACKHOLE_PROXY,
+			all_proxy: BLACKHOLE_PROXY,
+			NO_PROXY: LOOPBACK,
+			no_proxy: LOOPBACK,
+			...extra,
+		});
+	}
+
+	/** `node24 n8n <args>` inside the user folder. */
+	async cli(args: string[], timeoutMs = 90_000): Promise<CliRun> {
+		const result = await runCommand(this.app.runtime.node, [this.app.bin, ...args], { cwd: this.userFolder, env: this.env(), timeoutMs });
+		this.transcript.push(result.stdout, result.stderr);
+		return { ...result, args, logs: parseLogRecords(result.stdout) };
+	}
+
+	dispose(): void {
+		rmSync(this.userFolder, { recursive: true, force: true, maxRetries: 3 });
+	}
+}

@@ -1,0 +1,62 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tool code: starts and stops `n8n start` on loopback */
+/**
+ * `n8n start` on a free loopback port. Ready means `/healthz/readiness` answers 200: n8n 2.41
+ * answers `/healthz` as soon as the port is open, but readiness only once the database is migrated
+ * and the server fully configured (abstract-server.js, setupHealthCheck).
+ */
+import type { ChildProcess } from 'node:child_process';
+
+import { freePort, parseLogRecords, type LogRecord, type N8nInstance } from './n8nInstance';
+import { startChild, stopChild } from './processes';
+
+export interface RunningServer {
+	url: string;
+	child: ChildProcess;
+	logs(): LogRecord[];
+	stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startN8nServer(instance: N8nInstance, timeoutMs = 120_000): Promise<RunningServer> {
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const child = startChild(instance.app.runtime.node, [instance.app.bin, 'start'], {
+		cwd: instance.userFolder,
+		env: instance.env({
+			N8N_PORT: String(port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_PROTOCOL: 'http',
+			N8N_EDITOR_BASE_URL: `${url}/`,
+			N8N_SECURE_COOKIE: 'false',
+			N8N_LOG_LEVEL: 'warn',
+		}),
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let stdout = '';
+	let stderr = '';
+	child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+	child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+	const stop = async () => {
+		await stopChild(child, 20_000);
+		instance.transcript.push(stdout, stderr);
+	};
+
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null || child.signalCode !== null) {
+			await stop();
+			throw new Error(`n8n start exited with ${child.exitCode ?? child.signalCode} before it was ready:\n${`${stdout}\n${stderr}`.trim().split('\n').slice(-20).join('\n')}`);
+		}
+		try {
+			const response = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2_000) });
+			if (response.status === 200) return { url, child, logs: () => parseLogRecords(stdout), stop };
+		} catch {
+			// not listening yet
+		}
+		await sleep(250);
+	}
+	await stop();
+	throw new Error(`n8n start was not ready within ${timeoutMs} ms:\n${`${stdout}\n${stderr}`.trim().split('\n').slice(-20).join('\n')}`);
+}

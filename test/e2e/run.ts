@@ -1,0 +1,153 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- tool code: drives the n8n app from the command line */
+/**
+ * `npm run test:e2e`: the package inside the real n8n app, doing what a user does.
+ *
+ *   1. Node 24 and the pinned n8n app, from a cache outside the repo (installed on first use).
+ *   2. `npm run build`, `npm pack`, and the tarball installed into a throwaway
+ *      `$N8N_USER_FOLDER/.n8n/nodes` the way n8n's community-package installer does.
+ *   3. The local UCPaaS sandbox, in this process, on loopback.
+ *   4. `n8n import:credentials`, `n8n import:workflow`, then `n8n execute` per workflow in
+ *      ./workflows, checked against the printed run and what the sandbox received.
+ *   5. `n8n start`: owner setup and login over REST, the credential Test, the node and
+ *      credential type lists and the icon.
+ * One line per check, a one-line summary, exit code 1 on any failure. Nothing is left running
+ * and the user folder is removed, on success, failure and Ctrl-C.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { startSandbox, type Sandbox } from '../../sandbox';
+import { CheckList, expectEqual, expectTrue } from './assertions';
+import { writeCredentialImport } from './credentials';
+import { expectNoOutboundAttempts, expectNoTokenIn, processesInside } from './hygieneChecks';
+import { ensureN8nApp, N8N_VERSION, type N8nApp } from './n8nApp';
+import { N8nInstance, type CliRun } from './n8nInstance';
+import { cacheRoot, ensureNode24 } from './nodeRuntime';
+import { buildAndPack, installedDependencies, installLikeN8n } from './packageInstall';
+import { killAllChildrenNow, stopAllChildren } from './processes';
+import { runServerChecks, SERVER_CHECKS } from './serverChecks';
+import { runScenarios, scenarioCheckNames, SCENARIOS } from './workflowChecks';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const WORKFLOWS = path.join(__dirname, 'workflows');
+
+/** Cleanups run once, newest first, whether the run ends normally, fails or is interrupted. */
+const cleanups: Array<() => Promise<void> | void> = [];
+let cleaning: Promise<void> | undefined;
+
+function cleanUp(): Promise<void> {
+	cleaning ??= (async () => {
+		await stopAllChildren();
+		for (const task of cleanups.reverse()) {
+			try {
+				await task();
+			} catch (error) {
+				console.log(`  cleanup: ${error instanceof Error ? error.message : String(error)}`);
+			}
+		}
+	})();
+	return cleaning;
+}
+
+let checks: CheckList | undefined;
+
+function onSignal(signal: NodeJS.Signals): void {
+	if (checks) checks.quiet = true;
+	console.log(`\ne2e: ${signal}: stopping n8n and the sandbox, removing the user folder`);
+	void cleanUp().finally(() => process.exit(130));
+}
+
+const loggedSuccess = (cli: CliRun, text: string) => cli.logs.some((l) => l.message === text);
+
+async function main(): Promise<number> {
+	const started = Date.now();
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	process.once('exit', killAllChildrenNow);
+
+	const list = new CheckList();
+	checks = list;
+	console.log(`e2e: n8n-nodes-ucpaas inside n8n ${N8N_VERSION} (cache ${cacheRoot()})`);
+
+	let app: N8nApp | undefined;
+	await list.check(`setup: Node 24 and n8n ${N8N_VERSION} installed and complete`, async () => {
+		app = await ensureN8nApp(await ensureNode24());
+	});
+	if (!app) return finish(list, started, ['package', 'import', ...scenarioCheckNames(), ...SERVER_CHECKS]);
+
+	const { runtime } = app;
+	const sandbox: Sandbox = await startSandbox({ host: '127.0.0.1', port: 0, quiet: true });
+	cleanups.push(() => sandbox.stop());
+	const instance = await N8nInstance.create(app);
+	cleanups.push(() => {
+		const left = processesInside(instance.userFolder);
+		instance.dispose();
+		if (left.length) throw new Error(`processes still running in the user folder: ${left.join(', ')}`);
+	});
+	const packDir = mkdtempSync(path.join(tmpdir(), 'n8n-nodes-ucpaas-pack-'));
+	cleanups.push(() => rmSync(packDir, { recursive: true, force: true }));
+	list.note(`sandbox ${sandbox.url}; N8N_USER_FOLDER ${instance.userFolder}`);
+
+	const installed = await list.check('package: npm run build + npm pack; the tarball installs into .n8n/nodes like n8n does (offline, no dependencies)', async () => {
+		const pkg = await buildAndPack(REPO, packDir);
+		const stray = pkg.files.filter((file) => !/^(dist\/|package\.json$|README\.md$|LICENSE)/.test(file));
+		expectEqual(stray, [], 'files in the tarball outside dist/');
+		const packageDir = await installLikeN8n(pkg, instance.nodesDir, runtime);
+		expectEqual(installedDependencies(packageDir), [], 'modules npm installed beside the package (n8n-workflow must come from n8n)');
+	});
+
+	let imported = false;
+	if (installed) {
+		const credentials = await list.check('import: n8n import:credentials stores the UCPaaS API credential', async () => {
+			const cli = await instance.cli(['import:credentials', '--input', writeCredentialImport(instance.userFolder, sandbox.url)]);
+			expectEqual(cli.code, 0, `exit code (${cli.stderr.trim().split('\n').slice(-3).join(' | ')})`);
+			expectTrue(loggedSuccess(cli, 'Successfully imported 1 credential.'), 'n8n did not report "Successfully imported 1 credential."');
+		});
+		const workflows = await list.check(`import: n8n import:workflow --separate imports the ${SCENARIOS.length} workflows`, async () => {
+			const cli = await instance.cli(['import:workflow', '--separate', '--input', WORKFLOWS]);
+			expectEqual(cli.code, 0, 'exit code');
+			expectTrue(loggedSuccess(cli, `Successfully imported ${SCENARIOS.length} workflows.`), `n8n did not report "Successfully imported ${SCENARIOS.length} workflows."`);
+			const warnings = cli.logs.filter((l) => l.level === 'warn' && l.message.includes('Skipped workflow')).map((l) => l.message);
+			expectEqual(warnings, [], 'skipped workflows');
+		});
+		imported = credentials && workflows;
+	} else {
+		list.skip('import', 'the package did not install');
+	}
+
+	if (imported) await runScenarios(instance, sandbox, list);
+	else for (const name of scenarioCheckNames()) list.skip(name, 'the imports failed');
+
+	if (imported) await runServerChecks(instance, sandbox, list);
+	else for (const name of SERVER_CHECKS) list.skip(name, 'the imports failed');
+
+	await list.check('secrets: the Auth Token appears in nothing n8n printed (CLI output and server log)', () => expectNoTokenIn(instance.transcript));
+	await list.check('network: n8n sent nothing beyond loopback (every proxy points at a closed port; none was tried)', () => expectNoOutboundAttempts(instance.transcript));
+
+	await list.check('cleanup: n8n and its task runners stopped, sandbox stopped, user folder removed', async () => {
+		const folder = instance.userFolder;
+		await cleanUp();
+		expectEqual(processesInside(folder), [], 'processes left in the user folder');
+		expectTrue(!existsSync(folder), `${folder} still exists`);
+	});
+	return finish(list, started);
+}
+
+function finish(list: CheckList, started: number, skipped: string[] = []): number {
+	for (const name of skipped) list.skip(name, 'setup failed');
+	console.log(`${list.summary()} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+	return list.failed === 0 ? 0 : 1;
+}
+
+main()
+	.then(async (code) => {
+		await cleanUp();
+		process.exit(code);
+	})
+	.catch(async (error: unknown) => {
+		console.log(`e2e: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		await cleanUp();
+		console.log(`e2e: ${checks?.passed ?? 0} passed, ${(checks?.failed ?? 0) + 1} failed`);
+		process.exit(1);
+	});

@@ -1,0 +1,208 @@
+/**
+ * The workflows in ./workflows, each run headless with `n8n execute --id <id> --rawOutput`, and
+ * what must be true of each run and of what the sandbox received. Callee numbers are distinct per
+ * workflow (the sandbox, like UCPaaS, refuses a second call to a callee still in a call) and must
+ * match the fixtures.
+ */
+import { DEFAULT_ACCOUNT, type Sandbox } from '../../sandbox';
+import { expectContains, expectEqual, expectMatch, expectTrue, type CheckList } from './assertions';
+import type { CliRun, N8nInstance } from './n8nInstance';
+import { nodeRan, outputOf, pairedIndex, workflowRunOf, type RunItem, type WorkflowRun } from './runData';
+import { callBacks, calleeOf, expectSignedAndAccepted } from './sandboxRecords';
+
+const NODE = 'UCPaaS Callback';
+const CALL_ID = /^[0-9a-f]{32}$/;
+const BEIJING_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/;
+const REFUSED_103126 = /^UCPaaS refused the request: 103126 /;
+
+interface Execution {
+	cli: CliRun;
+	run: WorkflowRun;
+}
+
+interface Scenario {
+	workflowId: string;
+	/** Fixture file in ./workflows. */
+	file: string;
+	prepare?: (sandbox: Sandbox) => void;
+	checks: Array<[name: string, assert: (execution: Execution, sandbox: Sandbox) => void]>;
+}
+
+function expectSucceeded({ cli, run }: Execution): void {
+	expectEqual(cli.code, 0, 'exit code of n8n execute');
+	expectEqual(run.status, 'success', 'execution status');
+}
+
+function expectPlacedCall(item: RunItem, sandbox: Sandbox, to: string, userData: string): void {
+	expectMatch(item.json.callId, CALL_ID, 'callId (32 lower-case hex)');
+	expectEqual(item.json.respCode, '000000', 'respCode');
+	expectMatch(item.json.createDate, BEIJING_ISO, 'createDate (ISO-8601, +08:00)');
+	expectEqual([item.json.appId, item.json.fromClient, item.json.to, item.json.userData], [DEFAULT_ACCOUNT.appId, DEFAULT_ACCOUNT.clientNumber, to, userData], '[appId, fromClient, to, userData]');
+	const call = sandbox.calls.find((c) => c.callId === item.json.callId);
+	expectTrue(call, `the sandbox placed no call with callId ${String(item.json.callId)}`);
+	expectEqual([call.to, call.userData], [to, userData], 'the call the sandbox placed [to, userData]');
+}
+
+const leadsTo = (prefix: string) => [`${prefix}1`, `${prefix}2`, `${prefix}3`];
+
+export const SCENARIOS: Scenario[] = [
+	{
+		workflowId: 'e2eUcpaasJson01',
+		file: 'place-json.json',
+		checks: [
+			[
+				'a. JSON: Manual Trigger → UCPaaS Callback outputs callId, respCode 000000, createDate +08:00',
+				(execution, sandbox) => {
+					expectSucceeded(execution);
+					const items = outputOf(execution.run, NODE);
+					expectEqual(items.length, 1, 'output items');
+					expectPlacedCall(items[0], sandbox, '13912340001', 'e2e-json');
+				},
+			],
+			[
+				'a. JSON: the sandbox got one correctly signed JSON callBack (verdict ok)',
+				(_execution, sandbox) => {
+					const requests = callBacks(sandbox, ['13912340001']);
+					expectEqual(requests.length, 1, 'callBack requests to 13912340001');
+					expectSignedAndAccepted(requests[0], 'json');
+					expectEqual(JSON.parse(requests[0].body), { callback: { appId: DEFAULT_ACCOUNT.appId, fromClient: DEFAULT_ACCOUNT.clientNumber, to: '13912340001', maxallowtime: '120', userData: 'e2e-json' } }, 'request body');
+				},
+			],
+		],
+	},
+	{
+		workflowId: 'e2eUcpaasXml001',
+		file: 'place-xml.json',
+		checks: [
+			[
+				'b. XML: the same call with Body Format XML outputs callId, respCode 000000, createDate +08:00',
+				(execution, sandbox) => {
+					expectSucceeded(execution);
+					const items = outputOf(execution.run, NODE);
+					expectEqual(items.length, 1, 'output items');
+					expectPlacedCall(items[0], sandbox, '13912340002', 'e2e-xml');
+				},
+			],
+			[
+				'b. XML: the sandbox got one correctly signed XML callBack (format xml, verdict ok)',
+				(_execution, sandbox) => {
+					const requests = callBacks(sandbox, ['13912340002']);
+					expectEqual(requests.length, 1, 'callBack requests to 13912340002');
+					expectSignedAndAccepted(requests[0], 'xml');
+					expectMatch(requests[0].body, /^<\?xml [^>]*\?><callback><appId>\w{32}<\/appId><fromClient>\d{14}<\/fromClient><to>13912340002<\/to><userData>e2e-xml<\/userData><\/callback>$/, 'request body');
+				},
+			],
+		],
+	},
+	{
+		workflowId: 'e2eUcpaasBatch1',
+		file: 'expression-batch.json',
+		checks: [
+			[
+				'c. expressions: Code (3 leads) → UCPaaS Callback {{ $json.phone }} / {{ $json.id }} outputs 3 calls, in order',
+				(execution, sandbox) => {
+					expectSucceeded(execution);
+					const items = outputOf(execution.run, NODE);
+					expectEqual(
+						items.map((i) => [i.json.to, i.json.userData, pairedIndex(i)]),
+						[
+							['13912340011', 'lead-1', 0],
+							['13912340012', 'lead-2', 1],
+							['13912340013', 'lead-3', 2],
+						],
+						'[to, userData, pairedItem] per output item',
+					);
+					items.forEach((item, index) => expectPlacedCall(item, sandbox, leadsTo('1391234001')[index], `lead-${index + 1}`));
+					expectEqual(new Set(items.map((i) => i.json.callId)).size, 3, 'distinct callIds');
+				},
+			],
+			[
+				'c. expressions: the sandbox got 3 signed callBacks, one per lead, numbers normalised (+86 139 1234 0011 → 13912340011)',
+				(_execution, sandbox) => {
+					const requests = callBacks(sandbox, leadsTo('1391234001'));
+					expectEqual(requests.map(calleeOf), leadsTo('1391234001'), 'callees in request order');
+					for (const request of requests) expectSignedAndAccepted(request, 'json');
+				},
+			],
+		],
+	},
+	{
+		workflowId: 'e2eUcpaasErrOut',
+		file: 'error-branch.json',
+		prepare: (sandbox) => sandbox.addFault({ match: { to: '13912340022' }, fault: { kind: 'respCode', code: '103126' } }),
+		checks: [
+			[
+				'd. continue (using error output): the 103126 item lands on "Failed", the other two on "Placed"',
+				(execution, sandbox) => {
+					expectSucceeded(execution);
+					const placed = outputOf(execution.run, 'Placed');
+					const failed = outputOf(execution.run, 'Failed');
+					expectEqual(placed.map((i) => i.json.to), ['13912340021', '13912340023'], 'callees on the success branch ("Placed")');
+					placed.forEach((item, index) => expectPlacedCall(item, sandbox, ['13912340021', '13912340023'][index], ['lead-1', 'lead-3'][index]));
+					expectEqual(failed.length, 1, 'items on the error branch ("Failed")');
+					expectMatch(failed[0].json.error, REFUSED_103126, 'error of the failed item');
+					expectEqual(outputOf(execution.run, NODE, 1).map(pairedIndex), [1], 'pairedItem of the error output');
+					expectEqual(callBacks(sandbox, leadsTo('1391234002')).map(calleeOf), leadsTo('1391234002'), 'callBacks the sandbox received');
+				},
+			],
+			// n8n-core merges the input item's fields into an error-output item (workflow-execute.js
+			// handleNodeErrorOutput), then normalizeNodeErrors sets the JSON of every item that carries
+			// an `error` property to { error: message }, dropping them again.
+			[
+				'd. the failed item keeps the lead\'s fields (README: { error, …your input fields }), so a retry branch can map {{ $json.phone }}',
+				(execution) => {
+					const [failed] = outputOf(execution.run, 'Failed');
+					expectTrue(failed, 'nothing reached "Failed"');
+					expectEqual({ phone: failed.json.phone, id: failed.json.id }, { phone: '13912340022', id: 'lead-2' }, `input fields on the failed item ${JSON.stringify(Object.keys(failed.json))}`);
+				},
+			],
+		],
+	},
+	{
+		workflowId: 'e2eUcpaasErrStp',
+		file: 'error-stops.json',
+		prepare: (sandbox) => sandbox.addFault({ match: { to: '13912340032' }, fault: { kind: 'respCode', code: '103126' } }),
+		checks: [
+			[
+				'e. without continue: the run fails, exit code ≠ 0, the console shows the 103126 message, nothing after it runs',
+				({ cli, run }, sandbox) => {
+					expectTrue(cli.code !== 0, `n8n execute exited with ${cli.code}; a failed run must exit non-zero`);
+					expectEqual(run.status, 'error', 'execution status');
+					const error = run.data.resultData.error;
+					expectMatch(error?.message, REFUSED_103126, 'the run error');
+					expectEqual(run.data.resultData.lastNodeExecuted, NODE, 'last node executed');
+					expectTrue(!nodeRan(run, 'Placed'), '"Placed" must not run after a failed UCPaaS Callback');
+					const shown = cli.logs.filter((l) => l.level === 'error').map((l) => l.message);
+					expectTrue(shown.some((m) => REFUSED_103126.test(m) && /whitelist/i.test(m)), `no error line on the console names 103126 and the whitelist: ${JSON.stringify(shown)}`);
+					const first = sandbox.calls.find((c) => c.to === '13912340031');
+					expectTrue(first, 'the first lead was not called');
+					expectContains(error?.description ?? '', `item 0: callId ${first.callId} to 13912340031`, 'error description (calls already placed)');
+					expectEqual(callBacks(sandbox, leadsTo('1391234003')).map(calleeOf), ['13912340031', '13912340032'], 'callBacks sent (sequential: none after the failure)');
+				},
+			],
+		],
+	},
+];
+
+export async function runScenarios(instance: N8nInstance, sandbox: Sandbox, checks: CheckList): Promise<void> {
+	for (const scenario of SCENARIOS) {
+		scenario.prepare?.(sandbox);
+		let execution: Execution | undefined;
+		let failure: unknown;
+		try {
+			const cli = await instance.cli(['execute', '--id', scenario.workflowId, '--rawOutput'], 120_000);
+			checks.note(`n8n execute --id ${scenario.workflowId} (${scenario.file}): exit ${cli.code}, ${(cli.ms / 1000).toFixed(1)} s`);
+			execution = { cli, run: workflowRunOf(cli) };
+		} catch (error) {
+			failure = error;
+		}
+		for (const [name, assert] of scenario.checks) {
+			await checks.check(name, () => {
+				if (!execution) throw failure instanceof Error ? failure : new Error(String(failure));
+				assert(execution, sandbox);
+			});
+		}
+	}
+}
+
+export const scenarioCheckNames = (): string[] => SCENARIOS.flatMap((s) => s.checks.map(([name]) => name));
