@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { neverLeft, respCodeFailure, transportFailure, type TransportProblem } from './apiErrors';
@@ -17,17 +17,48 @@ export interface UcpaasAccount {
 	baseUrl: string;
 }
 
-export async function getAccount(this: IExecuteFunctions, itemIndex: number): Promise<UcpaasAccount> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
-	const accountSid = String(credentials.accountSid ?? '').trim();
+interface LoadedCredential {
+	account: UcpaasAccount;
+	/** Handed back to n8n's signer with each request; holds the token, so it never leaves this file. */
+	decrypted: ICredentialsDecrypted;
+}
+
+/**
+ * One credential load per node execution, shared by all its items and requests. In the n8n app
+ * every load is a database read and a decryption: done per request, it cost more than the request
+ * itself (see the README's Performance section). Credential fields are not item-specific.
+ */
+const loadedCredentials = new WeakMap<IExecuteFunctions, Promise<LoadedCredential>>();
+
+function loadCredential(context: IExecuteFunctions, itemIndex: number): Promise<LoadedCredential> {
+	let loading = loadedCredentials.get(context);
+	if (!loading) {
+		loading = readCredential(context, itemIndex);
+		loadedCredentials.set(context, loading);
+	}
+	return loading;
+}
+
+async function readCredential(context: IExecuteFunctions, itemIndex: number): Promise<LoadedCredential> {
+	const data = await context.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const accountSid = String(data.accountSid ?? '').trim();
 	if (!/^[0-9A-Za-z]{1,64}$/.test(accountSid)) {
-		throw new NodeOperationError(this.getNode(), 'The UCPaaS credential has no valid Account SID', { itemIndex });
+		throw new NodeOperationError(context.getNode(), 'The UCPaaS credential has no valid Account SID', { itemIndex });
 	}
+	let baseUrl: string;
 	try {
-		return { accountSid, appId: String(credentials.appId ?? '').trim(), baseUrl: checkBaseUrl(credentials.baseUrl) };
+		baseUrl = checkBaseUrl(data.baseUrl);
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex });
+		throw new NodeOperationError(context.getNode(), (error as Error).message, { itemIndex });
 	}
+	return {
+		account: { accountSid, appId: String(data.appId ?? '').trim(), baseUrl },
+		decrypted: { id: '', name: '', type: CREDENTIAL_TYPE, data },
+	};
+}
+
+export async function getAccount(this: IExecuteFunctions, itemIndex: number): Promise<UcpaasAccount> {
+	return (await loadCredential(this, itemIndex)).account;
 }
 
 export interface ApiRequest {
@@ -75,10 +106,11 @@ export async function ucpaasRequest(
 		timeout: request.timeoutMs,
 	};
 
+	const { decrypted } = await loadCredential(this, itemIndex);
 	let response: { body: unknown; statusCode: number; headers: IDataObject } | undefined;
 	for (let attempt = 1; response === undefined; attempt++) {
 		try {
-			response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, { ...options, qs: { ...options.qs } });
+			response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, { ...options, qs: { ...options.qs } }, { credentialsDecrypted: decrypted });
 		} catch (error) {
 			const problem = classifyTransportError(error, request.timeoutMs);
 			if (neverLeft(problem) && attempt < CONNECT_ATTEMPTS) {

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { ENDPOINTS } from '../../shared/endpoints';
 import { getAccount, ucpaasRequest, type UcpaasAccount } from '../../shared/transport';
 import { normaliseCallId } from '../../shared/validation';
-import { appIdProperty, readAppId, readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
+import { appIdProperty, readAppId, readOptions, readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
 import type { Operation } from './types';
 
 const show = { show: { operation: ['cancelCall'] } };
@@ -43,7 +43,7 @@ export const cancelCall: Operation<CancelCallRequest> = {
 	doneLabel: 'calls cancelled',
 	async prepare(this: IExecuteFunctions, itemIndex: number) {
 		const account = await getAccount.call(this, itemIndex);
-		const settings = readRequestSettings.call(this, itemIndex);
+		const settings = readRequestSettings.call(this, itemIndex, readOptions.call(this, itemIndex));
 		const appId = readAppId.call(this, itemIndex, account);
 		const callId = normaliseCallId(this.getNodeParameter('callId', itemIndex, ''), { label: 'Call ID', name: 'callId' });
 		return { account, settings, appId, callId };

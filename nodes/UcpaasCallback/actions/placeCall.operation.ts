@@ -15,7 +15,7 @@ import {
 	normaliseRingtoneId,
 	normaliseUserData,
 } from '../../shared/validation';
-import { appIdProperty, readAppId, readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
+import { appIdProperty, readAppId, readOptions, readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
 import type { Operation } from './types';
 
 const show = { show: { operation: ['placeCall'] } };
@@ -142,7 +142,8 @@ const field = (label: string, name: string) => ({ label, name });
 
 async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<PlaceCallRequest> {
 	const account = await getAccount.call(this, itemIndex);
-	const settings = readRequestSettings.call(this, itemIndex);
+	const options = readOptions.call(this, itemIndex);
+	const settings = readRequestSettings.call(this, itemIndex, options);
 	const param = (name: string, fallback: unknown = '') => this.getNodeParameter(name, itemIndex, fallback) as unknown;
 
 	const appId = readAppId.call(this, itemIndex, account);
@@ -161,11 +162,11 @@ async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plac
 	}
 
 	const optional = {
-		fromSerNum: normaliseOptionalPhoneNumber(param('options.fromSerNum'), field('Caller Display Number', 'fromSerNum')),
-		toSerNum: normaliseOptionalPhoneNumber(param('options.toSerNum'), field('Callee Display Number', 'toSerNum')),
-		maxallowtime: normaliseMaxAllowTime(param('options.maxallowtime'), field('Max Call Duration (Seconds)', 'maxallowtime')),
-		userData: normaliseUserData(param('options.userData'), field('User Data', 'userData')),
-		ringtoneID: normaliseRingtoneId(param('options.ringtoneID'), field('Ringtone ID', 'ringtoneID')),
+		fromSerNum: normaliseOptionalPhoneNumber(options.fromSerNum, field('Caller Display Number', 'fromSerNum')),
+		toSerNum: normaliseOptionalPhoneNumber(options.toSerNum, field('Callee Display Number', 'toSerNum')),
+		maxallowtime: normaliseMaxAllowTime(options.maxallowtime, field('Max Call Duration (Seconds)', 'maxallowtime')),
+		userData: normaliseUserData(options.userData, field('User Data', 'userData')),
+		ringtoneID: normaliseRingtoneId(options.ringtoneID, field('Ringtone ID', 'ringtoneID')),
 	};
 	return { account, settings, appId, caller, to, optional };
 }

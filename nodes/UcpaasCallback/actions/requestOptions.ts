@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { WireFormat } from '../../shared/mediaTypes';
@@ -102,9 +102,15 @@ export interface RequestSettings {
 	timeoutMs: number;
 }
 
-export function readRequestSettings(this: IExecuteFunctions, itemIndex: number): RequestSettings {
-	const format = this.getNodeParameter('options.format', itemIndex, 'json') as string;
-	const timeoutMs = Number(this.getNodeParameter('options.timeout', itemIndex, 15000));
+/** Reads the item's whole Options collection at once: one expression pass instead of one per field. */
+export function readOptions(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	const options = this.getNodeParameter('options', itemIndex, {});
+	return typeof options === 'object' && options !== null ? (options as IDataObject) : {};
+}
+
+export function readRequestSettings(this: IExecuteFunctions, itemIndex: number, options: IDataObject): RequestSettings {
+	const format = String(options.format ?? 'json');
+	const timeoutMs = Number(options.timeout ?? 15000);
 	if (format !== 'json' && format !== 'xml') {
 		throw new NodeOperationError(this.getNode(), `"Body Format" (format) must be json or xml; got "${format}"`, { itemIndex });
 	}
