@@ -90,8 +90,10 @@ describe('Place Callback through the real n8n engine', () => {
 		]);
 		expect(new Set(run.output.map((i) => i.json.callId)).size).toBe(3);
 		expect(callBacks()).toHaveLength(3);
-		// Every request carries its own fresh, valid signature.
+		// Every request carries its own fresh, valid signature, from one credential load.
 		expect(callBacks().every((r) => r.verdict.ok)).toBe(true);
+		expect(run.credentials.signed).toBe(3);
+		expect(run.credentials.loads).toBe(1);
 	});
 
 	test('the App ID parameter overrides the credential default', async () => {
@@ -193,7 +195,8 @@ describe('errors', () => {
 		sandbox.clearFaults();
 		sandbox.addFault({ fault: { kind: 'reset' } });
 		runs.push(await place({}));
-		for (const run of runs) expect(everythingShown(run)).not.toContain(token);
+		// Everything the run produced; not the test's own credential store, which holds the token by design.
+		for (const run of runs) expect(everythingShown({ ...run, credentials: undefined })).not.toContain(token);
 		expect(everythingShown(sandbox.requests)).not.toContain(token);
 	});
 });

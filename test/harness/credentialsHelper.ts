@@ -19,6 +19,9 @@ export class TestCredentialsHelper implements ICredentialsHelper {
 	/** How many requests were signed: each must get its own fresh signature. */
 	signed = 0;
 
+	/** How many times the node loaded the credential (a database read and decryption in n8n). */
+	loads = 0;
+
 	constructor(private readonly data: ICredentialDataDecryptedObject) {}
 
 	getParentTypes(): string[] {
@@ -44,6 +47,7 @@ export class TestCredentialsHelper implements ICredentialsHelper {
 	}
 
 	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		this.loads++;
 		return { ...this.data };
 	}
 

@@ -61,6 +61,7 @@ export interface NodeRun {
 	/** The error that stopped the run, if any. */
 	error?: Error & { description?: string | null; context?: IDataObject };
 	run: IRun;
+	credentials: TestCredentialsHelper;
 }
 
 export interface NodeRunOptions {
@@ -122,9 +123,10 @@ export async function runCallbackNode(options: NodeRunOptions): Promise<NodeRun>
 	const finished = createDeferredPromise<IRun>();
 	const hooks = new ExecutionLifecycleHooks(mode, 'test-execution', workflowData);
 	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
+	const credentialsHelper = new TestCredentialsHelper(options.credentials);
 	const additionalData = {
 		hooks,
-		credentialsHelper: new TestCredentialsHelper(options.credentials),
+		credentialsHelper,
 		currentNodeExecutionIndex: 0,
 		restApiUrl: 'http://127.0.0.1/rest',
 		instanceBaseUrl: 'http://127.0.0.1/',
@@ -147,6 +149,7 @@ export async function runCallbackNode(options: NodeRunOptions): Promise<NodeRun>
 		errorOutput: main[1] ?? [],
 		error: (taskData?.error ?? run.data.resultData.error) as NodeRun['error'],
 		run,
+		credentials: credentialsHelper,
 	};
 }
 
