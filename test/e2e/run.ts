@@ -9,11 +9,12 @@
  *   4. `n8n import:credentials`, `n8n import:workflow`, then `n8n execute` per workflow in
  *      ./workflows, checked against the printed run and what the sandbox received.
  *   5. `n8n start`: owner setup and login over REST, the credential Test, the node and
- *      credential type lists and the icon.
+ *      credential type lists and the icon; the UCPaaS Trigger workflow activated over REST,
+ *      a second sandbox pushing a call's events to its production URL, the executions read back.
  * One line per check, a one-line summary, exit code 1 on any failure. Nothing is left running
  * and the user folder is removed, on success, failure and Ctrl-C.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -31,6 +32,8 @@ import { runScenarios, scenarioCheckNames, SCENARIOS } from './workflowChecks';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const WORKFLOWS = path.join(__dirname, 'workflows');
+/** Every fixture: the `n8n execute` scenarios and the trigger workflow the server checks activate. */
+const WORKFLOW_FILES = readdirSync(WORKFLOWS).filter((file) => file.endsWith('.json'));
 
 /** Cleanups run once, newest first, whether the run ends normally, fails or is interrupted. */
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -104,10 +107,13 @@ async function main(): Promise<number> {
 			expectEqual(cli.code, 0, `exit code (${cli.stderr.trim().split('\n').slice(-3).join(' | ')})`);
 			expectTrue(loggedSuccess(cli, 'Successfully imported 1 credential.'), 'n8n did not report "Successfully imported 1 credential."');
 		});
-		const workflows = await list.check(`import: n8n import:workflow --separate imports the ${SCENARIOS.length} workflows`, async () => {
+		const workflows = await list.check(`import: n8n import:workflow --separate imports the ${WORKFLOW_FILES.length} workflows`, async () => {
+			const missing = SCENARIOS.map((s) => s.file).filter((file) => !WORKFLOW_FILES.includes(file));
+			expectEqual(missing, [], 'scenario fixtures missing from ./workflows');
 			const cli = await instance.cli(['import:workflow', '--separate', '--input', WORKFLOWS]);
 			expectEqual(cli.code, 0, 'exit code');
-			expectTrue(loggedSuccess(cli, `Successfully imported ${SCENARIOS.length} workflows.`), `n8n did not report "Successfully imported ${SCENARIOS.length} workflows."`);
+			const expected = `Successfully imported ${WORKFLOW_FILES.length} workflows.`;
+			expectTrue(loggedSuccess(cli, expected), `n8n did not report "${expected}"`);
 			const warnings = cli.logs.filter((l) => l.level === 'warn' && l.message.includes('Skipped workflow')).map((l) => l.message);
 			expectEqual(warnings, [], 'skipped workflows');
 		});

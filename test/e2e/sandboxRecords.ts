@@ -1,6 +1,6 @@
 /**
- * What the sandbox saw, for the checks: the callBack requests per callee, and whether a request
- * was signed the way UCPaaS demands (the sandbox's own verdict, plus the shape of sig, the
+ * What the sandbox saw, for the checks: the callBack requests per callee, the endpoint of a
+ * request, and whether a request was signed the way UCPaaS demands (the sandbox's own verdict, plus the shape of sig, the
  * Authorization header and a Beijing-time timestamp, although n8n runs in another time zone).
  */
 import { DEFAULT_ACCOUNT, type RecordedRequest, type Sandbox } from '../../sandbox';
@@ -28,10 +28,12 @@ function beijingToEpoch(ts: string): number {
 	return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h) - 8, Number(mi), Number(s));
 }
 
-export function expectSignedAndAccepted(request: RecordedRequest, format: 'json' | 'xml'): void {
-	expectEqual(request.verdict, { respCode: '000000', ok: true }, `sandbox verdict for ${request.method} ${request.path}`);
-	expectEqual(request.format, format, 'wire format');
-	expectEqual(request.headers['content-type'], `application/${format};charset=utf-8`, 'Content-Type');
+/**
+ * Accepted (respCode 000000) and signed the way UCPaaS demands; for any method. `faultTag` is the
+ * reason the sandbox adds when a fault rule touched the request (e.g. `fault:outcome`).
+ */
+export function expectSigned(request: RecordedRequest, faultTag?: string): void {
+	expectEqual(request.verdict, { respCode: '000000', ok: true, ...(faultTag ? { reason: faultTag } : {}) }, `sandbox verdict for ${request.method} ${request.path}`);
 	expectMatch(request.query.sig, /^[0-9A-F]{32}$/, 'sig (upper-case MD5)');
 	const authorization = request.headers.authorization ?? '';
 	expectTrue(!/^Basic /i.test(authorization), 'Authorization must be bare Base64, without "Basic "');
@@ -40,4 +42,17 @@ export function expectSignedAndAccepted(request: RecordedRequest, format: 'json'
 	expectMatch(ts, /^\d{14}$/, 'timestamp in Authorization');
 	const skewMs = Math.abs(beijingToEpoch(ts) - request.at.getTime());
 	expectTrue(skewMs < 5 * 60_000, `timestamp ${ts} is not Beijing time (off by ${Math.round(skewMs / 60_000)} min; n8n runs with TZ=America/Los_Angeles)`);
+}
+
+/** A signed POST whose body is in `format`. */
+export function expectSignedAndAccepted(request: RecordedRequest, format: 'json' | 'xml', faultTag?: string): void {
+	expectSigned(request, faultTag);
+	expectEqual(request.format, format, 'wire format');
+	expectEqual(request.headers['content-type'], `application/${format};charset=utf-8`, 'Content-Type');
+}
+
+/** The endpoint a request went to: the path after `/Accounts/{sid}` (`''` for the account itself). */
+export function endpointOf(request: RecordedRequest): string {
+	const prefix = `/2014-06-30/Accounts/${DEFAULT_ACCOUNT.accountSid}`;
+	return request.path.startsWith(prefix) ? request.path.slice(prefix.length) : request.path;
 }

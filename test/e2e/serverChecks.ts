@@ -1,7 +1,8 @@
 /**
  * `n8n start` with the package installed: the owner is set up and logs in through the REST API
- * like the editor, tests the imported credential (the editor's Test button), and reads the type
- * lists the editor loads at start-up.
+ * like the editor, tests the imported credential (the editor's Test button), reads the type
+ * lists the editor loads at start-up, then activates the UCPaaS Trigger workflow and feeds it a
+ * call's pushes (./triggerChecks.ts).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -11,6 +12,7 @@ import { CREDENTIAL_ID, CREDENTIAL_NAME, CREDENTIAL_TYPE, sandboxCredentialData 
 import type { N8nInstance } from './n8nInstance';
 import { startN8nServer, type RunningServer } from './n8nServer';
 import { N8nRestClient } from './restClient';
+import { runTriggerChecks, TRIGGER_CHECKS } from './triggerChecks';
 
 export const NODE_TYPE = 'n8n-nodes-ucpaas.ucpaasCallback';
 
@@ -39,6 +41,7 @@ export const SERVER_CHECKS = [
 	'server: credential Test with a wrong Auth Token fails with 101116',
 	`server: /types/nodes.json lists ${NODE_TYPE} with its icon, and the icon URL serves the SVG`,
 	`server: /types/credentials.json lists ${CREDENTIAL_TYPE} with its icon`,
+	...TRIGGER_CHECKS,
 ];
 
 async function fetchSvg(server: RunningServer, iconPath: string | undefined): Promise<void> {
@@ -116,6 +119,8 @@ export async function runServerChecks(instance: N8nInstance, sandbox: Sandbox, c
 			expectTrue(entry, `${CREDENTIAL_TYPE} is not among the ${types.body.length} credential types`);
 			await fetchSvg(running, lightIcon(entry));
 		});
+
+		await runTriggerChecks(instance, running, rest, checks);
 	} finally {
 		await server?.stop();
 	}

@@ -4,11 +4,11 @@
  * workflow (the sandbox, like UCPaaS, refuses a second call to a callee still in a call) and must
  * match the fixtures.
  */
-import { DEFAULT_ACCOUNT, type Sandbox } from '../../sandbox';
+import { DEFAULT_ACCOUNT, type Sandbox, type SimulatedCall } from '../../sandbox';
 import { expectContains, expectEqual, expectMatch, expectTrue, type CheckList } from './assertions';
 import type { CliRun, N8nInstance } from './n8nInstance';
 import { nodeRan, outputOf, pairedIndex, workflowRunOf, type RunItem, type WorkflowRun } from './runData';
-import { callBacks, calleeOf, expectSignedAndAccepted } from './sandboxRecords';
+import { callBacks, calleeOf, endpointOf, expectSigned, expectSignedAndAccepted } from './sandboxRecords';
 
 const NODE = 'UCPaaS Callback';
 const CALL_ID = /^[0-9a-f]{32}$/;
@@ -25,7 +25,7 @@ interface Scenario {
 	/** Fixture file in ./workflows. */
 	file: string;
 	prepare?: (sandbox: Sandbox) => void;
-	checks: Array<[name: string, assert: (execution: Execution, sandbox: Sandbox) => void]>;
+	checks: Array<[name: string, assert: (execution: Execution, sandbox: Sandbox) => void | Promise<void>]>;
 }
 
 function expectSucceeded({ cli, run }: Execution): void {
@@ -44,6 +44,31 @@ function expectPlacedCall(item: RunItem, sandbox: Sandbox, to: string, userData:
 }
 
 const leadsTo = (prefix: string) => [`${prefix}1`, `${prefix}2`, `${prefix}3`];
+
+/** Scenario f: a fresh callee whose call rings for 10 s, so the cancel finds it still ringing. */
+const CANCEL_CALLEE = '13912340041';
+const CANCEL_NODE = 'Cancel Callback';
+const RING_MS = 10_000;
+
+/** The call placed by scenario f, from the first node's output. */
+function cancelledCallId(run: WorkflowRun): string {
+	const [placed] = outputOf(run, NODE);
+	expectTrue(placed, `"${NODE}" produced no item`);
+	expectMatch(placed.json.callId, CALL_ID, 'callId (32 lower-case hex)');
+	return placed.json.callId as string;
+}
+
+/**
+ * Without a push URL a cancelled call ends and settles while the sandbox answers callCancel, so
+ * it is over before `n8n execute` exits; one still ringing here was not cancelled (and would ring
+ * on for 10 s before being answered).
+ */
+async function settledCall(sandbox: Sandbox, callId: string): Promise<SimulatedCall> {
+	const call = sandbox.calls.find((c) => c.callId === callId);
+	expectTrue(call, `the sandbox placed no call with callId ${callId}`);
+	expectEqual([call.state, call.settled], ['ended', true], `call ${callId} [state, settled] once the run is over`);
+	return await sandbox.whenCallSettled(callId);
+}
 
 export const SCENARIOS: Scenario[] = [
 	{
@@ -182,6 +207,56 @@ export const SCENARIOS: Scenario[] = [
 			],
 		],
 	},
+	{
+		workflowId: 'e2eUcpaasCancel',
+		file: 'place-mobile-cancel.json',
+		prepare: (sandbox) =>
+			sandbox.addFault({ match: { to: CANCEL_CALLEE }, fault: { kind: 'outcome', call: { outcome: 'answered', delays: { ringMs: RING_MS, talkMs: 10 } } }, times: 1 }),
+		checks: [
+			[
+				'f. by mobile: Place Callback with Caller Given As Mobile (+86 13800138000) outputs the looked-up fromClient, callerMobile, clientCreated false',
+				(execution, sandbox) => {
+					expectSucceeded(execution);
+					const items = outputOf(execution.run, NODE);
+					expectEqual(items.length, 1, 'output items');
+					expectPlacedCall(items[0], sandbox, CANCEL_CALLEE, 'e2e-cancel');
+					const { fromClient, callerMobile, clientCreated } = items[0].json;
+					expectEqual({ fromClient, callerMobile, clientCreated }, { fromClient: DEFAULT_ACCOUNT.clientNumber, callerMobile: DEFAULT_ACCOUNT.mobile, clientCreated: false }, 'caller fields');
+				},
+			],
+			[
+				'f. by mobile: the sandbox saw ClientsByMobile, then callBack (10 s ring), then callCancel for that callId, each signed and answered 000000',
+				(execution, sandbox) => {
+					const callId = cancelledCallId(execution.run);
+					const seen = sandbox.requests.filter(
+						(r) =>
+							(endpointOf(r) === '/ClientsByMobile' && r.query.mobile === DEFAULT_ACCOUNT.mobile) ||
+							(endpointOf(r) === '/Calls/callBack' && calleeOf(r) === CANCEL_CALLEE) ||
+							(endpointOf(r) === '/Calls/callCancel' && r.body.includes(callId)),
+					);
+					expectEqual(seen.map((r) => `${r.method} ${endpointOf(r)}`), ['GET /ClientsByMobile', 'POST /Calls/callBack', 'POST /Calls/callCancel'], 'requests in order');
+					const [lookup, callBack, cancel] = seen;
+					expectEqual(lookup.query, { ...lookup.query, appId: DEFAULT_ACCOUNT.appId, mobile: DEFAULT_ACCOUNT.mobile }, 'ClientsByMobile query (mobile without +86)');
+					expectSigned(lookup);
+					expectSignedAndAccepted(callBack, 'json', 'fault:outcome');
+					expectEqual(JSON.parse(callBack.body), { callback: { appId: DEFAULT_ACCOUNT.appId, fromClient: DEFAULT_ACCOUNT.clientNumber, to: CANCEL_CALLEE, userData: 'e2e-cancel' } }, 'callBack body');
+					expectSignedAndAccepted(cancel, 'json');
+					expectEqual(JSON.parse(cancel.body), { callCancel: { appId: DEFAULT_ACCOUNT.appId, callId } }, 'callCancel body');
+				},
+			],
+			[
+				'f. cancel: Cancel Callback ({{ $json.callId }}) outputs { callId, cancelled: true, respCode 000000, appId }; the ringing call ends with reason 8 (cancelled)',
+				async (execution, sandbox) => {
+					const callId = cancelledCallId(execution.run);
+					expectEqual(outputOf(execution.run, CANCEL_NODE).map((i) => i.json), [{ callId, cancelled: true, respCode: '000000', appId: DEFAULT_ACCOUNT.appId }], `"${CANCEL_NODE}" output`);
+					expectEqual(outputOf(execution.run, CANCEL_NODE).map(pairedIndex), [0], 'pairedItem');
+					const call = await settledCall(sandbox, callId);
+					expectEqual(call.simulation.delays.ringMs, RING_MS, 'ring time of the call (the outcome fault applied)');
+					expectEqual({ state: call.state, reason: call.reason, length: call.length }, { state: 'ended', reason: 8, length: 0 }, 'the call as the sandbox ended it');
+				},
+			],
+		],
+	},
 ];
 
 export async function runScenarios(instance: N8nInstance, sandbox: Sandbox, checks: CheckList): Promise<void> {
@@ -199,7 +274,7 @@ export async function runScenarios(instance: N8nInstance, sandbox: Sandbox, chec
 		for (const [name, assert] of scenario.checks) {
 			await checks.check(name, () => {
 				if (!execution) throw failure instanceof Error ? failure : new Error(String(failure));
-				assert(execution, sandbox);
+				return assert(execution, sandbox);
 			});
 		}
 	}
