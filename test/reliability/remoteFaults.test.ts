@@ -145,12 +145,19 @@ describe('nothing lost, nothing doubled', () => {
 		});
 		expect(run.error?.context?.itemIndex).toBe(3);
 		const placed = sandbox.calls.filter((c) => callees.includes(c.to));
-		// Sequential: items 0–2 placed, 4–5 never sent. Batch of 5: items 0–4 in flight together.
-		expect(placed.map((c) => callees.indexOf(c.to)).sort()).toEqual(batchSize === 1 ? [0, 1, 2] : [0, 1, 2, 4]);
+		const placedItems = placed.map((c) => callees.indexOf(c.to)).sort();
+		if (batchSize === 1) {
+			// Sequential: items 0–2 placed, 4–5 never sent.
+			expect(placedItems).toEqual([0, 1, 2]);
+		} else {
+			// Five slots: items 0–4 start together; item 5 only if a slot freed up before item 3 failed.
+			expect(placedItems.slice(0, 4)).toEqual([0, 1, 2, 4]);
+		}
 		for (const call of placed) {
 			expect(run.error?.description).toContain(`item ${callees.indexOf(call.to)}: callId ${call.callId} to ${call.to}`);
 		}
-		expect(callBacks()).toHaveLength(batchSize === 1 ? 4 : 5);
+		// Every request sent is either a placed call or the failed item: nothing sent twice or lost.
+		expect(callBacks()).toHaveLength(placed.length + 1);
 	});
 
 	test('with continue on fail and a batch size of 5, every placed call is in the output, in order', async () => {

@@ -62,7 +62,7 @@ export const requestOptionFields: INodeProperties[] = [
 						type: 'number',
 						typeOptions: { minValue: 1, maxValue: 50 },
 						default: 1,
-						description: 'How many items are sent at the same time. The default, 1, sends one request after the other: UCPaaS refuses a second call to a callee who is still in a call (104113) and accounts are rate-limited.',
+						description: 'How many requests may be in flight at once. The default, 1, sends one request after the other: UCPaaS refuses a second call to a callee who is still in a call (104113) and accounts are rate-limited.',
 					},
 					{
 						displayName: 'Batch Interval (Ms)',
@@ -70,7 +70,7 @@ export const requestOptionFields: INodeProperties[] = [
 						type: 'number',
 						typeOptions: { minValue: 0 },
 						default: 0,
-						description: 'Pause between two batches, in milliseconds',
+						description: 'Pause between two batches, in milliseconds. With a pause, each batch waits for all its replies before the pause starts.',
 					},
 				],
 			},

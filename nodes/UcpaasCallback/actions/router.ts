@@ -41,25 +41,35 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const session: ExecutionSession = { callers: new CallerDirectory() };
 	const done: string[] = [];
 	let firstFailure: { itemIndex: number; error: ReturnType<typeof errorForItem> } | undefined;
+	const send = async (itemIndex: number) => {
+		try {
+			const result = await operation.run.call(this, prepared.get(itemIndex), itemIndex, session);
+			output[itemIndex] = { json: result.json, pairedItem: { item: itemIndex } };
+			done.push(`item ${itemIndex}: ${result.summary}`);
+		} catch (error) {
+			const failure = errorForItem(this, error, itemIndex);
+			if (continueOnFail) {
+				output[itemIndex] = errorItem(failure, itemIndex);
+			} else if (!firstFailure || itemIndex < firstFailure.itemIndex) {
+				firstFailure = { itemIndex, error: failure };
+			}
+		}
+	};
 	const queue = [...prepared.keys()];
-	for (let start = 0; start < queue.length && !firstFailure; start += batchSize) {
-		if (start > 0 && batchIntervalMs > 0) await sleep(batchIntervalMs);
-		await Promise.all(
-			queue.slice(start, start + batchSize).map(async (itemIndex) => {
-				try {
-					const result = await operation.run.call(this, prepared.get(itemIndex), itemIndex, session);
-					output[itemIndex] = { json: result.json, pairedItem: { item: itemIndex } };
-					done.push(`item ${itemIndex}: ${result.summary}`);
-				} catch (error) {
-					const failure = errorForItem(this, error, itemIndex);
-					if (continueOnFail) {
-						output[itemIndex] = errorItem(failure, itemIndex);
-					} else if (!firstFailure || itemIndex < firstFailure.itemIndex) {
-						firstFailure = { itemIndex, error: failure };
-					}
-				}
-			}),
-		);
+	if (batchIntervalMs > 0) {
+		// Paced: a batch, a pause, the next batch.
+		for (let start = 0; start < queue.length && !firstFailure; start += batchSize) {
+			if (start > 0) await sleep(batchIntervalMs);
+			await Promise.all(queue.slice(start, start + batchSize).map(send));
+		}
+	} else {
+		// Unpaced: at most batchSize requests in flight, each slot taking the next item as soon as
+		// it is free, so one slow reply does not hold up the others. Nothing new starts after a failure.
+		let next = 0;
+		const slot = async () => {
+			while (next < queue.length && !firstFailure) await send(queue[next++]);
+		};
+		await Promise.all(Array.from({ length: Math.min(batchSize, queue.length) }, slot));
 	}
 
 	if (firstFailure) {
