@@ -21,6 +21,14 @@ import type { Operation } from './types';
 const show = { show: { operation: ['placeCall'] } };
 
 const description: INodeProperties[] = [
+	{
+		displayName:
+			'Every run places its calls again. Leave "Retry On Fail" (node settings) off: it re-runs the whole node, ringing people who were already called. Route the error output instead.',
+		name: 'retryNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: show,
+	},
 	appIdProperty('placeCall', 'places the call'),
 	{
 		displayName: 'Caller Given As',
