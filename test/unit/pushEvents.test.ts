@@ -6,6 +6,7 @@ import {
 	type PushSettings,
 	type PushVerdict,
 } from '../../nodes/shared/pushEvents';
+import { mulberry32 } from '../../sandbox/ids';
 
 const ACCOUNT = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const APP = 'b23abb6d451346efa13370172d1921ef';
@@ -280,18 +281,6 @@ describe('refused pushes', () => {
 	});
 });
 
-/** mulberry32: a small seeded PRNG, so a failing mutation can be replayed. */
-function prng(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 describe('seeded mutation fuzz', () => {
 	const SNIPPETS = ['<', '>', '&', ';', '/', '"', "'", '<!DOCTYPE x>', '<!ENTITY a "b">', ']]>', '<![CDATA[', '&amp;', '&#0;', '&lt;', '<event>', '</event>', '<request>', '</request>', '\u0000', '\uFFFF', '王', '\n', '<?xml?>', '--><!--', '<a>'];
 	const seeds = [xml(HANGUP), xml(ESTABLISH), xml(CALLREQ)];
@@ -325,7 +314,7 @@ describe('seeded mutation fuzz', () => {
 	}
 
 	test('3,000 mutated pushes each get a clean verdict, never an exception', () => {
-		const random = prng(20240115);
+		const random = mulberry32(20240115);
 		const started = performance.now();
 		const outcomes: Record<string, number> = {};
 		// Collected, not thrown at once: the report shows every body that broke, ready to replay.
