@@ -39,13 +39,13 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	}
 
 	const session: ExecutionSession = { callers: new CallerDirectory() };
-	const done: string[] = [];
+	const done: Array<{ itemIndex: number; summary: string }> = [];
 	let firstFailure: { itemIndex: number; error: ReturnType<typeof errorForItem> } | undefined;
 	const send = async (itemIndex: number) => {
 		try {
 			const result = await operation.run.call(this, prepared.get(itemIndex), itemIndex, session);
 			output[itemIndex] = { json: result.json, pairedItem: { item: itemIndex } };
-			done.push(`item ${itemIndex}: ${result.summary}`);
+			done.push({ itemIndex, summary: result.summary });
 		} catch (error) {
 			const failure = errorForItem(this, error, itemIndex);
 			if (continueOnFail) {
@@ -74,8 +74,12 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 
 	if (firstFailure) {
 		const { error } = firstFailure;
+		const list = done
+			.sort((a, b) => a.itemIndex - b.itemIndex)
+			.map(({ itemIndex, summary }) => `item ${itemIndex}: ${summary}`)
+			.join('; ');
 		const reconciliation = done.length
-			? `Already done in this run and not undone, ${operation.doneLabel}: ${done.sort(byItemNumber).join('; ')}. Running the workflow again (or Retry On Fail) repeats them.`
+			? `Already done in this run and not undone, ${operation.doneLabel}: ${list}. Running the workflow again (or Retry On Fail) repeats them.`
 			: `No other item was sent: nothing to reconcile.`;
 		error.description = [error.description, reconciliation].filter(Boolean).join(' ');
 		throw error;
@@ -92,4 +96,3 @@ function errorItem(error: ReturnType<typeof errorForItem>, itemIndex: number): I
 	return { json: { error: error.message }, pairedItem: { item: itemIndex } };
 }
 
-const byItemNumber = (a: string, b: string) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0]);
