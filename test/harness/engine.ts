@@ -19,6 +19,7 @@ import type {
 import { createDeferredPromise, NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { UcpaasCallback } from '../../nodes/UcpaasCallback/UcpaasCallback.node';
+import { UcpaasTrigger } from '../../nodes/UcpaasTrigger/UcpaasTrigger.node';
 import { TestCredentialsHelper } from './credentialsHelper';
 
 /** A start node that emits the items given in its parameter: the test's stand-in for a trigger. */
@@ -42,14 +43,16 @@ class ItemsSource implements INodeType {
 	}
 }
 
-const NODE_TYPES: Record<string, INodeType | IVersionedNodeType> = {
+/** The package's nodes, as n8n registers them, plus the test's start node. */
+export const NODE_TYPES = {
 	'test.itemsSource': new ItemsSource(),
 	'n8n-nodes-ucpaas.ucpaasCallback': new UcpaasCallback(),
-};
+	'n8n-nodes-ucpaas.ucpaasTrigger': new UcpaasTrigger(),
+} satisfies Record<string, INodeType | IVersionedNodeType>;
 
 export const nodeTypes: INodeTypes = {
-	getByName: (type) => NODE_TYPES[type],
-	getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(NODE_TYPES[type], version),
+	getByName: (type) => NODE_TYPES[type as keyof typeof NODE_TYPES],
+	getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(NODE_TYPES[type as keyof typeof NODE_TYPES], version),
 	getKnownTypes: () => ({}),
 };
 

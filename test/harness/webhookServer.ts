@@ -10,8 +10,6 @@ import type {
 	INode,
 	INodeExecutionData,
 	INodeParameters,
-	INodeType,
-	INodeTypes,
 	IWebhookData,
 	IWebhookFunctions,
 	IWebhookResponseData,
@@ -20,10 +18,10 @@ import type {
 	WorkflowActivateMode,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { NodeHelpers, Workflow } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
 
-import { UcpaasTrigger } from '../../nodes/UcpaasTrigger/UcpaasTrigger.node';
 import { TestCredentialsHelper } from './credentialsHelper';
+import { NODE_TYPES, nodeTypes } from './engine';
 
 /**
  * A loopback HTTP server that hands each request to the UCPaaS Trigger's real webhook() inside
@@ -35,13 +33,6 @@ import { TestCredentialsHelper } from './credentialsHelper';
 const TRIGGER_TYPE = 'n8n-nodes-ucpaas.ucpaasTrigger';
 const NODE_NAME = 'UCPaaS Trigger';
 
-const NODE_TYPES: Record<string, INodeType> = { [TRIGGER_TYPE]: new UcpaasTrigger() };
-
-const nodeTypes: INodeTypes = {
-	getByName: (type) => NODE_TYPES[type],
-	getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(NODE_TYPES[type], version),
-	getKnownTypes: () => ({}),
-};
 
 // xml2js is what n8n parses XML bodies with (middlewares/body-parser.js); n8n-core carries the same version.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
