@@ -9,8 +9,13 @@ import type {
 } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL } from '../nodes/shared/baseUrl';
-import { RESP_CODES, SUCCESS_CODE } from '../nodes/shared/respCodes';
+import { RESP_CODES, SUCCESS_CODE, type RespCodeInfo } from '../nodes/shared/respCodes';
 import { signRequestOptions } from '../nodes/shared/signRequestOptions';
+
+/** What the credential modal shows: the code, what it means, what to check, and the vendor's text. */
+function testFailureMessage(code: string, info: RespCodeInfo): string {
+	return `UCPaaS refused the credentials: ${code} ${info.en}. ${info.hint ?? 'Check the Account SID, Auth Token and Base URL.'} (UCPaaS: "${info.zh}")`;
+}
 
 /**
  * n8n's test rules can only say "fail when this key equals that value". So every documented
@@ -22,7 +27,7 @@ const testRules: IAuthenticateRuleResponseSuccessBody[] = [
 		.filter(([code]) => code !== SUCCESS_CODE)
 		.map(([code, info]) => ({
 			type: 'responseSuccessBody' as const,
-			properties: { key: 'resp.respCode', value: code, message: `UCPaaS refused the credentials: ${code} ${info.en} (${info.zh})` },
+			properties: { key: 'resp.respCode', value: code, message: testFailureMessage(code, info) },
 		})),
 	{
 		type: 'responseSuccessBody',
@@ -46,8 +51,8 @@ export class UcpaasApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			placeholder: 'e03bc9106c6ed0eaebfce8c362edcd32',
-			description: 'The main account ID (开发者账号 Account Sid) from the UCPaaS console overview',
+			placeholder: 'e.g. 32 letters and digits',
+			description: 'The main account ID (console: 开发者账号 / Account Sid) from the UCPaaS console overview',
 		},
 		{
 			displayName: 'Auth Token',
@@ -63,8 +68,8 @@ export class UcpaasApi implements ICredentialType {
 			name: 'appId',
 			type: 'string',
 			default: '',
-			placeholder: 'b23abb6d451346efa13370172d1921ef',
-			description: 'The application (应用) used when a node leaves its App ID empty',
+			placeholder: 'Optional: 32 characters',
+			description: 'The application (console: 应用管理) used when a node leaves its App ID empty',
 		},
 		{
 			displayName: 'Base URL',

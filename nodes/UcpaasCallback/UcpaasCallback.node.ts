@@ -13,29 +13,41 @@ export class UcpaasCallback implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ { placeCall: "Place Callback", cancelCall: "Cancel Callback" }[$parameter["operation"]] }}',
-		description: 'Place a UCPaaS (云之讯) two-way callback call: ring the caller, then the callee, and bridge them',
+		description: 'Place and cancel UCPaaS two-way callback calls: the platform rings the caller, then the callee, and bridges them',
 		defaults: { name: 'UCPaaS Callback' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'ucpaasApi', required: true }],
 		properties: [
+			// A single resource still matters: n8n builds an AI tool's automatic description from the
+			// operation's `action` only when the operation sits under a `resource` property. Without
+			// it, Cancel Callback was described to agents as placing a call.
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Call', value: 'call' }],
+				default: 'call',
+			},
 			{
 				displayName: 'Operation',
 				name: 'operation',
 				type: 'options',
 				noDataExpression: true,
+				displayOptions: { show: { resource: ['call'] } },
 				options: [
 					{
 						name: 'Place Callback',
 						value: 'placeCall',
-						action: 'Place a two way callback call',
+						action: 'Place a callback that rings the caller then the callee',
 						description: 'Ring the caller, then the callee, and bridge them. Each run places the calls again.',
 					},
 					{
 						name: 'Cancel Callback',
 						value: 'cancelCall',
-						action: 'Cancel a callback call',
+						action: 'Cancel a callback that is ringing or in progress',
 						description: 'Stop a call placed by Place Callback, by its callId',
 					},
 				],

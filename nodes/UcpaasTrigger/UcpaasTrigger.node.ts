@@ -1,74 +1,19 @@
-import type {
-	IHookFunctions,
-	INodeType,
-	INodeTypeDescription,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { UcpaasCallbackTrigger } from '../UcpaasCallbackTrigger/UcpaasCallbackTrigger.node';
 
-import { handlePush } from '../shared/pushEvents';
-import { triggerProperties } from './description';
-import { assertUsableSettings, readPushSettings } from './settings';
-
-export class UcpaasTrigger implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'UCPaaS Trigger',
-		name: 'ucpaasTrigger',
-		icon: { light: 'file:../../icons/ucpaas.svg', dark: 'file:../../icons/ucpaas.dark.svg' },
-		group: ['trigger'],
-		version: 1,
-		subtitle:
-			'={{ ($parameter["events"] || []).map((e) => ({ callreq: "Call Request", callestablish: "Call Connected", callhangup: "Call Ended" })[e] || e).join(", ") }}',
-		description: 'Starts the workflow when UCPaaS (云之讯) pushes a call event: call request, call connected or call ended',
-		defaults: { name: 'UCPaaS Trigger' },
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'ucpaasApi', required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
-		eventTriggerDescription: 'Waiting for UCPaaS to push a call event to the Test URL',
-		activationMessage: 'UCPaaS pushes sent to the Production URL now start this workflow.',
-		properties: triggerProperties,
-	};
-
-	/**
-	 * UCPaaS has no API for push addresses: the user pastes the URL in the console. So there is
-	 * nothing to register or remove; activation checks what can be checked offline instead.
-	 */
-	webhookMethods = {
-		default: {
-			// Nothing remote can be asked, so report "missing" and let create run its checks each time.
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return false;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				const credentials = await this.getCredentials('ucpaasApi');
-				try {
-					assertUsableSettings((name, fallback) => this.getNodeParameter(name, fallback), credentials);
-				} catch (error) {
-					throw new NodeOperationError(this.getNode(), (error as Error).message);
-				}
-				return true;
-			},
-			// The console keeps the address until the user removes it; pushes then meet n8n's 404.
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
-
-	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const request = this.getRequestObject();
-		const credentials = await this.getCredentials('ucpaasApi');
-		const settings = readPushSettings((name, fallback) => this.getNodeParameter(name, fallback), credentials);
-		const verdict = handlePush({ method: request.method, body: request.rawBody }, settings);
-
-		// Replying here, not through n8n's response modes, is what keeps the bytes exactly as the platform expects.
-		const response = this.getResponseObject();
-		response.writeHead(verdict.status, { 'Content-Type': verdict.contentType, 'Cache-Control': 'no-store' });
-		response.end(verdict.reply);
-
-		if (!verdict.ok || !verdict.emit) return { noWebhookResponse: true };
-		return { noWebhookResponse: true, workflowData: [[{ json: verdict.event }]] };
+/**
+ * The trigger's first type name, `ucpaasTrigger`, kept so that workflows saved with it still load
+ * and run. Hidden from the node creator: new workflows get UCPaaS Callback Trigger, whose name
+ * pairs it with the UCPaaS Callback node. Same behaviour, same parameters.
+ */
+export class UcpaasTrigger extends UcpaasCallbackTrigger {
+	constructor() {
+		super();
+		this.description = {
+			...this.description,
+			displayName: 'UCPaaS Trigger (Old Name)',
+			name: 'ucpaasTrigger',
+			hidden: true,
+			defaults: { name: 'UCPaaS Trigger' },
+		};
 	}
 }

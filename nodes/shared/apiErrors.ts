@@ -18,9 +18,11 @@ export function respCodeFailure(code: string): FailureText {
 			description: 'Look the code up in the UCPaaS console documentation or ask UCPaaS support.',
 		};
 	}
+	// English in the message; the vendor's own text once, in the description, because that is
+	// what the UCPaaS console and documentation show and what users search for.
 	return {
-		message: `UCPaaS refused the request: ${code} ${info.en} (${info.zh})`,
-		description: info.hint ?? `respCode ${code}: ${info.en}.`,
+		message: `UCPaaS refused the request: ${code} ${info.en}`,
+		description: `${info.hint ?? `respCode ${code}: ${info.en}.`} (UCPaaS: "${info.zh}")`,
 	};
 }
 
@@ -45,7 +47,7 @@ export function neverLeft(problem: TransportProblem): boolean {
  */
 export function transportFailure(problem: TransportProblem, baseUrl: string, changesState: boolean): FailureText {
 	const uncertain = changesState
-		? ' The request may have reached UCPaaS: before running the workflow again, check the UCPaaS call records (or the hang-up push) so that nobody is called twice.'
+		? ' The request may have reached UCPaaS, and the phones may be ringing. Do not send it again until the UCPaaS call records (or the Call Ended event) show it was not placed: a second attempt can ring both people twice.'
 		: '';
 	switch (problem.kind) {
 		case 'refused':

@@ -28,11 +28,14 @@ export interface RespCodeInfo {
 export const SUCCESS_CODE = '000000';
 
 const HINT_TOP_UP =
-	'Top up the balance in the UCPaaS console, then run the workflow again.';
+	'Top up the balance in the UCPaaS console, then place the call again.';
 const HINT_NUMBER_FORMAT =
 	'Send phone numbers as digits only, without spaces, dashes or a leading +, e.g. 13800138000 for a mobile or 075512345678 for a landline with its area code.';
 const HINT_CREDENTIAL =
 	'Check the Account SID and Auth Token in the UCPaaS credential: copy both again from the account overview in the UCPaaS console.';
+/** A wrong signature has two causes, and the user can check both. */
+const HINT_SIGNATURE =
+	'The Auth Token does not match the Account SID: copy both again from the account overview of the UCPaaS console (开发者账号 / Auth Token). If they are right, check that the clock of the n8n host is correct.';
 const HINT_ACCOUNT_STATE =
 	'The UCPaaS account is not in a usable state: check it in the UCPaaS console or contact UCPaaS support.';
 const HINT_APP_ID =
@@ -97,7 +100,7 @@ export const RESP_CODES: Readonly<Record<string, RespCodeInfo>> = Object.freeze(
 	'100019': {
 		en: 'Application balance insufficient',
 		zh: '应用餘額不足',
-		hint: 'Top up the balance available to this application in the UCPaaS console, then run the workflow again.',
+		hint: 'Top up the balance available to this application in the UCPaaS console, then place the call again.',
 		transient: true,
 	},
 	'100020': {
@@ -180,8 +183,8 @@ export const RESP_CODES: Readonly<Record<string, RespCodeInfo>> = Object.freeze(
 		hint: HINT_CREDENTIAL,
 	},
 	'101114': { en: 'Sig parameter is empty', zh: '请求地址Sig参数为空' },
-	'101115': { en: 'Token check failed', zh: '请求token校验失败', hint: HINT_CREDENTIAL },
-	'101116': { en: 'Sig mismatch', zh: '主账号sig加密串不匹配', hint: HINT_CREDENTIAL },
+	'101115': { en: 'Token check failed', zh: '请求token校验失败', hint: HINT_SIGNATURE },
+	'101116': { en: 'Signature mismatch', zh: '主账号sig加密串不匹配', hint: HINT_SIGNATURE },
 	'101117': { en: 'Token does not exist', zh: '主账号token不存在', hint: HINT_CREDENTIAL },
 
 	// 101: server constants only
@@ -296,7 +299,7 @@ export const RESP_CODES: Readonly<Record<string, RespCodeInfo>> = Object.freeze(
 	'103125': {
 		en: 'Client balance insufficient',
 		zh: '子账号余额不足',
-		hint: 'Top up the balance of the caller\'s Client number (or the account balance) in the UCPaaS console, then run the workflow again.',
+		hint: 'Top up the balance of the caller\'s Client number (or the account balance) in the UCPaaS console, then place the call again.',
 		transient: true,
 	},
 	'103126': {

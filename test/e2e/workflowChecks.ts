@@ -201,7 +201,7 @@ export const SCENARIOS: Scenario[] = [
 					expectTrue(shown.some((m) => REFUSED_103126.test(m) && /whitelist/i.test(m)), `no error line on the console names 103126 and the whitelist: ${JSON.stringify(shown)}`);
 					const first = sandbox.calls.find((c) => c.to === '13912340031');
 					expectTrue(first, 'the first lead was not called');
-					expectContains(error?.description ?? '', `item 0: callId ${first.callId} to 13912340031`, 'error description (calls already placed)');
+					expectContains(error?.description ?? '', `Item 1: callId ${first.callId} to 13912340031`, 'error description (calls already placed)');
 					expectEqual(callBacks(sandbox, leadsTo('1391234003')).map(calleeOf), ['13912340031', '13912340032'], 'callBacks sent (sequential: none after the failure)');
 				},
 			],

@@ -97,7 +97,7 @@ describe('Cancel Callback', () => {
 
 	test('a malformed callId is refused before anything is sent', async () => {
 		const result = await run({ operation: 'cancelCall', callId: '={{ "abc def" }}', options: {} });
-		expect(result.error?.message).toMatch(/^Item 0: "Call ID" \(callId\)/);
+		expect(result.error?.message).toMatch(/^Item 1: "Call ID" \(callId\)/);
 		expect(sandbox.requests).toHaveLength(0);
 	});
 });

@@ -234,6 +234,25 @@ describe('pushes for someone else', () => {
 	});
 });
 
+describe('the old type name', () => {
+	test('a workflow saved with n8n-nodes-ucpaas.ucpaasTrigger still receives a call\'s events; the type is hidden from the node creator', async () => {
+		const trigger = await startTriggerServer({
+			type: 'n8n-nodes-ucpaas.ucpaasTrigger',
+			parameters: { events: ['callhangup'] },
+			credentials: { accountSid: DEFAULT_ACCOUNT.accountSid, authToken: DEFAULT_ACCOUNT.authToken, appId: DEFAULT_ACCOUNT.appId, baseUrl: 'http://127.0.0.1:1' },
+		});
+		const sandbox = await startSandbox({ pushUrl: trigger.url, quiet: true });
+		running.push({ sandbox, trigger });
+		const { callId, items, pushes } = await callAndSettle({ sandbox, trigger }, freshCallee(), 'legacy-1');
+		expect(items).toEqual([expect.objectContaining({ event: 'callhangup', callId, userData: 'legacy-1' })]);
+		expect(pushes.map((push) => push.reply)).toEqual([OK_REPLY, OK_REPLY, OK_REPLY]);
+		const { NODE_TYPES } = await import('../harness/engine');
+		expect(NODE_TYPES['n8n-nodes-ucpaas.ucpaasTrigger'].description).toMatchObject({ name: 'ucpaasTrigger', hidden: true });
+		expect(NODE_TYPES['n8n-nodes-ucpaas.ucpaasCallbackTrigger'].description).toMatchObject({ name: 'ucpaasCallbackTrigger', displayName: 'UCPaaS Callback Trigger' });
+		expect(NODE_TYPES['n8n-nodes-ucpaas.ucpaasCallbackTrigger'].description.hidden).toBeUndefined();
+	});
+});
+
 describe('activation (webhookMethods in n8n-core\'s HookContext)', () => {
 	const credentials = { accountSid: DEFAULT_ACCOUNT.accountSid, authToken: DEFAULT_ACCOUNT.authToken, appId: '', baseUrl: 'http://127.0.0.1:1' };
 

@@ -19,6 +19,7 @@ import type {
 import { createDeferredPromise, NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { UcpaasCallback } from '../../nodes/UcpaasCallback/UcpaasCallback.node';
+import { UcpaasCallbackTrigger } from '../../nodes/UcpaasCallbackTrigger/UcpaasCallbackTrigger.node';
 import { UcpaasTrigger } from '../../nodes/UcpaasTrigger/UcpaasTrigger.node';
 import { TestCredentialsHelper } from './credentialsHelper';
 
@@ -47,6 +48,8 @@ class ItemsSource implements INodeType {
 export const NODE_TYPES = {
 	'test.itemsSource': new ItemsSource(),
 	'n8n-nodes-ucpaas.ucpaasCallback': new UcpaasCallback(),
+	'n8n-nodes-ucpaas.ucpaasCallbackTrigger': new UcpaasCallbackTrigger(),
+	// The trigger's first type name, still registered so saved workflows run.
 	'n8n-nodes-ucpaas.ucpaasTrigger': new UcpaasTrigger(),
 } satisfies Record<string, INodeType | IVersionedNodeType>;
 

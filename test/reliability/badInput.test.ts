@@ -132,7 +132,7 @@ describe.each(FIELDS)('$operation: "$label" ($name)', (field) => {
 			if (message.startsWith('Item ')) {
 				// Refused by validation, before sending.
 				refusedItems.add(index);
-				expect(message).toMatch(new RegExp(`^Item ${index}: "${field.label.replace(/[()]/g, '\\$&')}" \\(${field.name}\\) `));
+				expect(message).toMatch(new RegExp(`^Item ${index + 1}: "${field.label.replace(/[()]/g, '\\$&')}" \\(${field.name}\\) `));
 			} else {
 				// Accepted by validation, then answered by the platform (e.g. an unknown callId or mobile).
 				expect(message).toMatch(/^(UCPaaS refused the request: \d{6} |No UCPaaS Client is bound)/);

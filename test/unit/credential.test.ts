@@ -75,4 +75,12 @@ describe('UcpaasApi credential', () => {
 		expect(failingCodes).toEqual(expect.arrayContaining(['101116', '101111', '101106', undefined]));
 		expect(failingCodes).not.toContain('000000');
 	});
+
+	test('a wrong token fails the test with what to check, in English, and the vendor\'s text once', () => {
+		const rule = (credential.test.rules ?? []).find((r) => (r.properties as { value?: unknown }).value === '101116');
+		const message = (rule?.properties as { message?: string }).message ?? '';
+		expect(message).toMatch(/^UCPaaS refused the credentials: 101116 Signature mismatch\. The Auth Token does not match the Account SID/);
+		expect(message).toMatch(/clock of the n8n host/);
+		expect(message).toMatch(/\(UCPaaS: "主账号sig加密串不匹配"\)$/);
+	});
 });

@@ -9,17 +9,17 @@ import type { Operation } from './types';
 const show = { show: { operation: ['cancelCall'] } };
 
 const description: INodeProperties[] = [
-	appIdProperty('cancelCall', 'placed the call'),
 	{
 		displayName: 'Call ID',
 		name: 'callId',
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: '={{ $json.callId }}',
-		description: 'The callId that Place Callback returned',
+		placeholder: 'e.g. {{ $json.callId }}',
+		description: 'The callId that Place Callback returned (32 characters)',
 		displayOptions: show,
 	},
+	appIdProperty('cancelCall', 'placed the call'),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -20,16 +20,19 @@ import type { Operation } from './types';
 
 const show = { show: { operation: ['placeCall'] } };
 
+// The order is the order of use: the callee everyone maps first, then the caller, then what is
+// rarely changed (the app, the options), and the standing Retry On Fail warning last.
 const description: INodeProperties[] = [
 	{
-		displayName:
-			'Every run places its calls again. Leave "Retry On Fail" (node settings) off: it re-runs the whole node, ringing people who were already called. Route the error output instead.',
-		name: 'retryNotice',
-		type: 'notice',
+		displayName: 'Callee Number',
+		name: 'to',
+		type: 'string',
 		default: '',
+		required: true,
+		placeholder: 'e.g. 13900000000',
+		description: 'The phone UCPaaS rings second, once the caller answers. Mobile or landline with area code; +86, spaces and dashes are removed.',
 		displayOptions: show,
 	},
-	appIdProperty('placeCall', 'places the call'),
 	{
 		displayName: 'Caller Given As',
 		name: 'callerType',
@@ -56,7 +59,7 @@ const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: '61207000000015',
+		placeholder: 'e.g. 60000000000000 (14 digits)',
 		description: 'The caller\'s Client number (14 digits), a sub-account bound to the caller\'s phone',
 		displayOptions: { show: { operation: ['placeCall'], callerType: ['clientNumber'] } },
 	},
@@ -66,7 +69,7 @@ const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: '13800138000',
+		placeholder: 'e.g. 13800000000',
 		description: 'The caller\'s mobile number; +86, 0086, spaces and dashes are removed',
 		displayOptions: { show: { operation: ['placeCall'], callerType: ['mobile'] } },
 	},
@@ -75,19 +78,11 @@ const description: INodeProperties[] = [
 		name: 'createClientIfMissing',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to create a Client for the mobile when none is bound to it in this application',
+		hint: 'When no Client is bound to this mobile, create one: a new sub-account on your UCPaaS account',
+		description: 'Whether to create a Client (a sub-account of your UCPaaS account) for the mobile when none is bound to it in this application',
 		displayOptions: { show: { operation: ['placeCall'], callerType: ['mobile'] } },
 	},
-	{
-		displayName: 'Callee Number',
-		name: 'to',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '13912345678',
-		description: 'The phone UCPaaS rings second, once the caller answers. Mobile or landline with area code; +86, spaces and dashes are removed.',
-		displayOptions: show,
-	},
+	appIdProperty('placeCall', 'places the call'),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -130,10 +125,17 @@ const description: INodeProperties[] = [
 				name: 'userData',
 				type: 'string',
 				default: '',
-				description: 'Up to 128 bytes returned in the hang-up event, e.g. a CRM record ID to match the call later',
+				description: 'Up to 128 bytes returned in the Call Ended event, e.g. a CRM record ID to match the call later',
 			},
 			...requestOptionFields,
 		],
+	},
+	{
+		displayName: 'Each run places its calls again, and so does Retry On Fail (node settings): leave it off and route the error output instead',
+		name: 'retryNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: show,
 	},
 ];
 
@@ -214,7 +216,7 @@ export const placeCall: Operation<PlaceCallRequest> = {
 		if (callId === '') {
 			throw new NodeApiError(this.getNode(), { message: 'no callId' }, {
 				message: 'UCPaaS accepted the call (respCode 000000) but its reply has no callId',
-				description: 'The call was probably placed. Check the UCPaaS call records before running the workflow again.',
+				description: 'The call was probably placed and the phones may be ringing. Do not place it again before the UCPaaS call records (or the Call Ended event) show what happened.',
 				itemIndex,
 			});
 		}

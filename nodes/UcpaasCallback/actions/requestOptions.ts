@@ -13,7 +13,7 @@ export function appIdProperty(operation: string, purpose: string): INodeProperti
 		type: 'string',
 		default: '',
 		placeholder: "Empty: the credential's Default App ID",
-		description: `The UCPaaS application (应用) that ${purpose}. Leave empty to use the Default App ID of the credential.`,
+		description: `The UCPaaS application that ${purpose} (32 characters, console: 应用管理). Leave empty to use the Default App ID of the credential.`,
 		displayOptions: { show: { operation: [operation] } },
 	};
 }
@@ -37,7 +37,7 @@ export const requestOptionFields: INodeProperties[] = [
 		description: 'Format of the request and reply bodies. Both carry the same call; XML is there for accounts and proxies that expect it.',
 	},
 	{
-		displayName: 'Timeout (Ms)',
+		displayName: 'Timeout (Milliseconds)',
 		name: 'timeout',
 		type: 'number',
 		typeOptions: { minValue: 1000 },
@@ -65,7 +65,7 @@ export const requestOptionFields: INodeProperties[] = [
 						description: 'How many requests may be in flight at once. The default, 1, sends one request after the other: UCPaaS refuses a second call to a callee who is still in a call (104113) and accounts are rate-limited.',
 					},
 					{
-						displayName: 'Batch Interval (Ms)',
+						displayName: 'Batch Interval (Milliseconds)',
 						name: 'batchInterval',
 						type: 'number',
 						typeOptions: { minValue: 0 },
@@ -92,7 +92,7 @@ export function readBatching(this: IExecuteFunctions): Batching {
 		throw new NodeOperationError(this.getNode(), '"Items per Batch" (batchSize) must be a whole number from 1 to 50');
 	}
 	if (!Number.isFinite(batchIntervalMs) || batchIntervalMs < 0) {
-		throw new NodeOperationError(this.getNode(), '"Batch Interval (Ms)" (batchInterval) must be 0 or more milliseconds');
+		throw new NodeOperationError(this.getNode(), '"Batch Interval (Milliseconds)" (batchInterval) must be 0 or more milliseconds');
 	}
 	return { batchSize, batchIntervalMs };
 }
@@ -115,7 +115,7 @@ export function readRequestSettings(this: IExecuteFunctions, itemIndex: number, 
 		throw new NodeOperationError(this.getNode(), `"Body Format" (format) must be json or xml; got "${format}"`, { itemIndex });
 	}
 	if (!Number.isFinite(timeoutMs) || timeoutMs < 1000) {
-		throw new NodeOperationError(this.getNode(), '"Timeout (Ms)" (timeout) must be at least 1000 milliseconds', { itemIndex });
+		throw new NodeOperationError(this.getNode(), '"Timeout (Milliseconds)" (timeout) must be at least 1000 milliseconds', { itemIndex });
 	}
 	return { format, timeoutMs };
 }

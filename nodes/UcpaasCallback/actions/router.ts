@@ -3,7 +3,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { CallerDirectory } from './callerDirectory';
 import { cancelCall } from './cancelCall.operation';
-import { errorForItem } from './itemErrors';
+import { errorForItem, itemLabel } from './itemErrors';
 import { placeCall } from './placeCall.operation';
 import { readBatching } from './requestOptions';
 import type { ExecutionSession, Operation } from './types';
@@ -76,11 +76,15 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		const { error } = firstFailure;
 		const list = done
 			.sort((a, b) => a.itemIndex - b.itemIndex)
-			.map(({ itemIndex, summary }) => `item ${itemIndex}: ${summary}`)
+			.map(({ itemIndex, summary }) => `${itemLabel(itemIndex)}: ${summary}`)
 			.join('; ');
+		// Said for both readers, a workflow builder and an AI agent: what already happened stays
+		// happened, and repeating the node repeats it.
 		const reconciliation = done.length
-			? `Already done in this run and not undone, ${operation.doneLabel}: ${list}. Running the workflow again (or Retry On Fail) repeats them.`
-			: `No other item was sent: nothing to reconcile.`;
+			? `Already done in this run and not undone (${operation.doneLabel}): ${list}. Running this node again (or Retry On Fail) repeats them.`
+			: items.length > 1
+				? 'No other item of this run was sent.'
+				: '';
 		error.description = [error.description, reconciliation].filter(Boolean).join(' ');
 		throw error;
 	}

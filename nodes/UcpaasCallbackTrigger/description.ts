@@ -4,7 +4,7 @@ import type { INodeProperties } from 'n8n-workflow';
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'UCPaaS has no API to register this URL. Copy the Production URL shown above and paste it in the UCPaaS console as the push (callback) address of your application (应用管理), then activate this workflow. To try it out, paste the Test URL there instead and click "Listen for Test Event".',
+			'UCPaaS has no API to register this URL, so paste it yourself: open "Webhook URLs" at the top of this panel, copy the Production URL into the UCPaaS console as your application\'s push (callback) address (应用管理), then publish this workflow. To try it first, paste the Test URL there instead and click "Execute step" (or "Test this trigger" on the canvas).',
 		name: 'pushUrlNotice',
 		type: 'notice',
 		default: '',
@@ -14,7 +14,7 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'appId',
 		type: 'string',
 		default: '',
-		placeholder: 'Empty: the credential\'s Default App ID',
+		placeholder: "Empty: the credential's Default App ID",
 		description:
 			'Only pushes for this UCPaaS application start the workflow. Leave empty to use the Default App ID of the credential; when both are empty, pushes for any application of the account are accepted.',
 	},
