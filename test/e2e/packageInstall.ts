@@ -43,8 +43,15 @@ interface Ledger {
 
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 
-/** `npm run build`, then `npm pack` into `destination`. */
+/**
+ * `npm run build`, then `npm pack` into `destination`.
+ * While developing a test, UCPAAS_E2E_TARBALL may name a tarball packed earlier: it is used as it
+ * is (nothing is rebuilt), so several suites can run beside each other without one rebuilding
+ * dist/ under another. CI never sets it.
+ */
 export async function buildAndPack(repo: string, destination: string): Promise<PackedPackage> {
+	const prebuilt = process.env.UCPAAS_E2E_TARBALL;
+	if (prebuilt) return describeTarball(prebuilt);
 	const build = await runOrThrow('npm', ['run', 'build'], { cwd: repo, env: cleanEnv(), timeoutMs: 5 * 60_000 });
 	console.log(`package: built in ${(build.ms / 1000).toFixed(1)} s`);
 	const pack = await runOrThrow('npm', ['pack', '--json', '--pack-destination', destination], { cwd: repo, env: cleanEnv(), timeoutMs: 2 * 60_000 });
@@ -52,6 +59,15 @@ export async function buildAndPack(repo: string, destination: string): Promise<P
 	const tarball = path.join(destination, info.filename);
 	console.log(`package: packed ${info.filename} (${info.files.length} files)`);
 	return { name: info.name, version: info.version, tarball, files: info.files.map((f) => f.path) };
+}
+
+async function describeTarball(tarball: string): Promise<PackedPackage> {
+	const listing = await runOrThrow('tar', ['-tzf', tarball]);
+	const files = listing.stdout.split('\n').filter((line) => line && !line.endsWith('/')).map((line) => line.replace(/^package\//, ''));
+	const manifest = await runOrThrow('tar', ['-xzOf', tarball, 'package/package.json']);
+	const { name, version } = JSON.parse(manifest.stdout) as PackageJson;
+	console.log(`package: using the prebuilt ${tarball} (UCPAAS_E2E_TARBALL; nothing rebuilt)`);
+	return { name, version, tarball, files };
 }
 
 export async function installLikeN8n(pkg: PackedPackage, nodesDir: string, runtime: NodeRuntime): Promise<string> {
