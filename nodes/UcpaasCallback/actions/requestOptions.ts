@@ -13,7 +13,7 @@ export function appIdProperty(operation: string, purpose: string): INodeProperti
 		type: 'string',
 		default: '',
 		placeholder: "Empty: the credential's Default App ID",
-		description: `The UCPaaS application that ${purpose} (32 characters, console: 应用管理). Leave empty to use the Default App ID of the credential.`,
+		description: `The UCPaaS application that ${purpose}: its 32-character ID (console: 应用管理). Leave empty to use the Default App ID of the credential.`,
 		displayOptions: { show: { operation: [operation] } },
 	};
 }
