@@ -28,6 +28,8 @@ export interface CallSimulatorDeps {
 	sender: PushSender;
 	pushes: PushRecord[];
 	log(line: string): void;
+	/** Where the recording of a call is served. */
+	recordingUrl(callId: string): string;
 }
 
 export class CallSimulator {
@@ -67,6 +69,8 @@ export class CallSimulator {
 		const sim = call.simulation;
 		if (runtime.pushUrl) {
 			const record = await this.push(runtime, 'callreq');
+			// Our guess at the platform: <record>1</record> in the reply asks it to record this call.
+			if (/<record>\s*1\s*<\/record>/.test(record.reply)) call.recordRequested = true;
 			if (hasEnded(call)) return;
 			// Only an explicit refusal stops the call; an unreachable receiver does not (our guess).
 			if (record.retcode !== undefined && record.retcode !== '0') {
@@ -110,6 +114,8 @@ export class CallSimulator {
 		call.length = length;
 		call.starttime = readableBeijing(start);
 		call.stoptime = readableBeijing(new Date(start.getTime() + length * 1000));
+		// Only a call that talked has anything to record.
+		if (runtime.answeredAt && length > 0 && (call.recordRequested || call.simulation.record)) call.recordUrl = this.deps.recordingUrl(call.callId);
 		this.deps.state.releaseCallee(call);
 		const settle = () => {
 			call.settled = true;
@@ -171,7 +177,7 @@ function pushFields(call: SimulatedCall, event: PushEvent): Record<string, strin
 		starttime: call.starttime ?? '',
 		stoptime: call.stoptime ?? '',
 		length: String(call.length ?? 0),
-		recordurl: '',
+		recordurl: call.recordUrl ?? '',
 		userData: call.userData ?? '',
 		reason: String(call.reason ?? ''),
 		subreason: String(call.subreason ?? 0),

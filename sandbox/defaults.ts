@@ -57,6 +57,7 @@ export const DEFAULT_CALL: ResolvedCallSimulation = {
 	talkSeconds: 30,
 	delays: { ringMs: 20, talkMs: 20 },
 	hangupBy: 'caller',
+	record: false,
 };
 
 /** `reason` of the callhangup push, per the platform's push documentation. */

@@ -21,6 +21,7 @@ import { FaultBook, writeFault, type RequestFacts } from './faults';
 import { randomIds, seededIds } from './ids';
 import { PushSender } from './pushSender';
 import { recordRequest } from './recorder';
+import { isRecordingPath, recordingUrl, serveRecording } from './recordings';
 import { RESP } from './respCodes';
 import { route, type Endpoint } from './router';
 import { SandboxState } from './state';
@@ -63,6 +64,7 @@ function resolveSimulation(base: ResolvedCallSimulation, override: Partial<CallS
 			talkMs: override?.delays?.talkMs ?? base.delays.talkMs,
 		},
 		hangupBy: override?.hangupBy ?? base.hangupBy,
+		record: override?.record ?? base.record,
 	};
 }
 
@@ -110,7 +112,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const faults = new FaultBook();
 	const timers = new Timers();
 	const sender = new PushSender(options.pushTimeoutMs ?? PUSH_TIMEOUT_MS);
-	const simulator = new CallSimulator({ state, now, timers, sender, pushes, log });
+	// Known once the server listens; recordings are only ever announced after that.
+	let selfUrl = '';
+	const simulator = new CallSimulator({ state, now, timers, sender, pushes, log, recordingUrl: (callId) => recordingUrl(selfUrl, callId) });
 	// Emptied in place so references held by tests stay live.
 	const clearRequests = () => void requests.splice(0, requests.length);
 
@@ -222,6 +226,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const terminal = plan.terminal;
 		if (terminal) tags.push(`fault:${terminal.fault.kind}`);
 
+		if (isRecordingPath(url.pathname)) {
+			const served = serveRecording(req.method ?? 'GET', url, state, options.recordingChunked === true);
+			record.verdict = tagged(served.verdict, tags);
+			if (terminal?.fault.kind === 'reset' && served.status === 200) {
+				// Half the file, then the connection drops: a download cut mid-way.
+				res.writeHead(200, { ...served.headers, 'Content-Length': served.body.length });
+				res.write(served.body.subarray(0, Math.floor(served.body.length / 2)), () => res.socket?.destroy());
+			} else if (terminal) {
+				writeFault(res, terminal.fault, 'json');
+			} else {
+				res.writeHead(served.status, served.headers);
+				res.end(served.body);
+			}
+			log(`${record.method} ${record.path} -> HTTP ${served.status}${served.verdict.reason ? ` (${served.verdict.reason})` : ''}${tags.length ? ` [${tags.join(',')}]` : ''}`);
+			return;
+		}
+
 		if (terminal && !terminal.processFirst) {
 			const code = terminal.fault.kind === 'respCode' ? terminal.fault.code : '';
 			record.verdict = tagged({ respCode: code, ok: code === RESP.ok }, tags);
@@ -257,10 +278,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	});
 	const address = server.address() as AddressInfo;
 	const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+	selfUrl = `http://${host}:${address.port}`;
 	let stopping: Promise<void> | undefined;
 
 	return {
-		url: `http://${host}:${address.port}`,
+		url: selfUrl,
 		port: address.port,
 		requests,
 		clearRequests,

@@ -42,6 +42,11 @@ export interface CallSimulation {
 	talkSeconds?: number;
 	delays?: { ringMs?: number; talkMs?: number };
 	hangupBy?: 'caller' | 'callee';
+	/**
+	 * Record an answered call even when no callreq reply asked for it (`<record>1</record>`), as an
+	 * application set to record everything in the vendor console would. Default false.
+	 */
+	record?: boolean;
 }
 
 export interface ResolvedCallSimulation {
@@ -49,6 +54,7 @@ export interface ResolvedCallSimulation {
 	talkSeconds: number;
 	delays: { ringMs: number; talkMs: number };
 	hangupBy: 'caller' | 'callee';
+	record: boolean;
 }
 
 export interface SandboxOptions {
@@ -70,6 +76,8 @@ export interface SandboxOptions {
 	pushTimeoutMs?: number;
 	/** Where log lines go when not quiet (default console.log). */
 	log?: (line: string) => void;
+	/** Serve recordings without Content-Length (chunked), as a streaming server might. Default false. */
+	recordingChunked?: boolean;
 }
 
 export interface Verdict {
@@ -169,6 +177,10 @@ export interface SimulatedCall {
 	length?: number;
 	starttime?: string;
 	stoptime?: string;
+	/** The callreq reply asked for a recording (`<record>1</record>`). */
+	recordRequested?: boolean;
+	/** Where its recording is served (the callhangup push's `recordurl`); set when an answered call ended recorded. */
+	recordUrl?: string;
 	/** True once the call ended and its last push was delivered (or failed). */
 	settled: boolean;
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { cancelCall } from './actions/cancelCall.operation';
+import { downloadRecording } from './actions/downloadRecording.operation';
 import { placeCall } from './actions/placeCall.operation';
 import { route } from './actions/router';
 
@@ -12,7 +13,7 @@ export class UcpaasCallback implements INodeType {
 		icon: { light: 'file:../../icons/ucpaas.svg', dark: 'file:../../icons/ucpaas.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ { placeCall: "Place Callback", cancelCall: "Cancel Callback" }[$parameter["operation"]] }}',
+		subtitle: '={{ { placeCall: "Place Callback", cancelCall: "Cancel Callback", downloadRecording: "Download Recording" }[$parameter["operation"]] }}',
 		description: 'Place and cancel UCPaaS two-way callback calls: the platform rings the caller, then the callee, and bridges them',
 		defaults: { name: 'UCPaaS Callback' },
 		usableAsTool: true,
@@ -50,11 +51,18 @@ export class UcpaasCallback implements INodeType {
 						action: 'Cancel a callback that is ringing or in progress',
 						description: 'Stop a call placed by Place Callback, by its callId',
 					},
+					{
+						name: 'Download Recording',
+						value: 'downloadRecording',
+						action: 'Download the recording of an ended call as a file',
+						description: 'Fetch the recording of a Call Ended event (its recordingUrl) as binary data, ready for a CRM or storage node',
+					},
 				],
 				default: 'placeCall',
 			},
 			...placeCall.description,
 			...cancelCall.description,
+			...downloadRecording.description,
 		],
 	};
 

@@ -15,3 +15,24 @@ export const ENDPOINTS = {
 	 */
 	callCancel: { method: 'POST', path: '/Calls/callCancel', root: 'callCancel' },
 } as const;
+
+/**
+ * Downloading a call recording: `GET {recordurl}?sig=…`, where `recordurl` is the URL the
+ * callhangup push carries (it is not below the REST path).
+ *
+ * GUESS, from one public source only (no vendor page offline): `sig` is the upper-case hex MD5 of
+ * AccountSid + callId + AuthToken, in that order, sent as the query parameter `sig`, with no
+ * timestamp and no Authorization header. If UCPaaS answers 101116 (sig mismatch) or similar to a
+ * download, the formula or the parameter name is what to change (signature.ts `recordingSig`).
+ *
+ * GUESS: the hosts recordings are served from. A recording URL arrives in an unauthenticated push,
+ * so the signature is only ever added for the credential's own Base URL host or these domains
+ * (the domain itself or any subdomain, https only). If the platform serves recordings from another
+ * domain (a storage CDN), add it here, and only a domain the vendor controls.
+ */
+export const RECORDING = {
+	method: 'GET',
+	sigParameter: 'sig',
+	platformDomains: ['ucpaas.com'],
+} as const;
+

@@ -75,7 +75,13 @@ export type PushEventItem = {
 	reason: CodedText | null;
 	subreason: CodedText | null;
 	userData: string | null;
+	/**
+	 * Where the platform keeps this call's recording (callhangup only); null when it sent none.
+	 * Feed it to Download Recording, which signs the download; the URL alone does not open it.
+	 */
 	recordingUrl: string | null;
+	/** Whether the push names a recording: true only for a callhangup with a non-empty recordurl. */
+	hasRecording: boolean;
 	accountId: string | null;
 	appId: string | null;
 	/** Every field as received, text only. */
@@ -194,6 +200,7 @@ function sameId(received: string | undefined, expected: string): boolean {
 function normalise(event: string, raw: Record<string, string>, byName: Record<string, string>): PushEventItem {
 	const text = (name: string): string | null => (byName[name] === undefined || byName[name] === '' ? null : byName[name]);
 	const reason = coded(byName.reason, HANGUP_REASONS);
+	const recordingUrl = text('recordurl')?.trim() || null;
 	return {
 		event,
 		callId: text('callid'),
@@ -207,7 +214,8 @@ function normalise(event: string, raw: Record<string, string>, byName: Record<st
 		reason,
 		subreason: coded(byName.subreason, reason?.code === 0 ? HANGUP_SUBREASONS : {}),
 		userData: text('userdata'),
-		recordingUrl: text('recordurl'),
+		recordingUrl,
+		hasRecording: recordingUrl !== null,
 		accountId: text('accountid'),
 		appId: text('appid'),
 		raw,

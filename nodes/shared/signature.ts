@@ -41,3 +41,15 @@ export function signRequest(accountSid: string, authToken: string, instant: Date
 	const authorization = Buffer.from(`${accountSid}:${timestamp}`, 'utf8').toString('base64');
 	return { timestamp, sig, authorization };
 }
+
+/**
+ * The `sig` of a recording download: upper-case hex MD5 of accountSid + callId + authToken. Note
+ * the order (the call id in the middle) and the absence of a timestamp: unlike a REST signature
+ * it does not expire. One public source only: see ENDPOINTS.recording.
+ */
+export function recordingSig(accountSid: string, callId: string, authToken: string): string {
+	return createHash('md5')
+		.update(accountSid + callId + authToken, 'utf8')
+		.digest('hex')
+		.toUpperCase();
+}

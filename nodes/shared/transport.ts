@@ -207,3 +207,18 @@ export function classifyTransportError(error: unknown, timeoutMs: number): Trans
 	}
 	return { kind: 'other', reason: 'the network request did not complete' };
 }
+
+/**
+ * Sends one request through the credential's signer as given, and returns n8n's full response
+ * (for a recording download: the body as a stream). Errors are n8n's own: the caller classifies
+ * them with classifyTransportError and must never show them as they are, since they hold the
+ * signed request.
+ */
+export async function signedRequest(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	options: IHttpRequestOptions,
+): Promise<{ body: unknown; statusCode: number; headers: IDataObject }> {
+	const { decrypted } = await loadCredential(this, itemIndex);
+	return await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, { ...options, returnFullResponse: true }, { credentialsDecrypted: decrypted });
+}

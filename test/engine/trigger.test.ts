@@ -97,7 +97,9 @@ describe('UCPaaS Trigger behind a real HTTP server, in n8n-core\'s WebhookContex
 			reason: { code: 0, text: 'Normal hang-up' },
 			subreason: { code: 1, text: 'Caller hung up' },
 			userData,
+			// Nothing asked for a recording (Record Calls is off), so the platform has none.
 			recordingUrl: null,
+			hasRecording: false,
 			accountId: DEFAULT_ACCOUNT.accountSid,
 			appId: DEFAULT_ACCOUNT.appId,
 			raw: expect.objectContaining({ event: 'callhangup', callid: callId, length: '30', userData, recordurl: '' }),

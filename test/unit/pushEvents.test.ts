@@ -94,9 +94,18 @@ describe('accepted pushes are normalised', () => {
 			subreason: { code: 2, text: 'Callee hung up' },
 			userData: '客户 <42> & "co"',
 			recordingUrl: 'https://record.ucpaas.com/2024/01/15/d125cb03.mp3',
+			hasRecording: true,
 			accountId: ACCOUNT,
 			appId: APP,
 			raw: HANGUP,
+		});
+	});
+
+	test('callhangup: a recordurl of only spaces is no recording; one with spaces around it is trimmed', () => {
+		expect(accepted(post(xml({ ...HANGUP, recordurl: '   ' }))).event).toMatchObject({ recordingUrl: null, hasRecording: false });
+		expect(accepted(post(xml({ ...HANGUP, recordurl: ' https://record.ucpaas.com/a.mp3 ' }))).event).toMatchObject({
+			recordingUrl: 'https://record.ucpaas.com/a.mp3',
+			hasRecording: true,
 		});
 	});
 
@@ -115,11 +124,12 @@ describe('accepted pushes are normalised', () => {
 			subreason: null,
 			userData: null,
 			recordingUrl: null,
+			hasRecording: false,
 		});
 		expect(Object.keys(event).sort()).toEqual(
 			[
 				'event', 'callId', 'caller', 'callerNumber', 'callee', 'displayNumber', 'startTime', 'stopTime', 'durationSeconds',
-				'reason', 'subreason', 'userData', 'recordingUrl', 'accountId', 'appId', 'raw',
+				'reason', 'subreason', 'userData', 'recordingUrl', 'hasRecording', 'accountId', 'appId', 'raw',
 			].sort(),
 		);
 		expect(event.raw).toEqual(ESTABLISH);
@@ -161,7 +171,7 @@ describe('accepted pushes are normalised', () => {
 
 	test('values that cannot be read become null while raw keeps them as sent', () => {
 		const { event } = accepted(post(xml({ ...HANGUP, starttime: '2024-02-30 09:30:00', stoptime: 'yesterday', length: '-5', reason: 'x', recordurl: '', userData: '' })));
-		expect(event).toMatchObject({ startTime: null, stopTime: null, durationSeconds: null, reason: null, recordingUrl: null, userData: null });
+		expect(event).toMatchObject({ startTime: null, stopTime: null, durationSeconds: null, reason: null, recordingUrl: null, hasRecording: false, userData: null });
 		expect(event.raw).toMatchObject({ starttime: '2024-02-30 09:30:00', stoptime: 'yesterday', length: '-5', reason: 'x', recordurl: '', userData: '' });
 	});
 

@@ -3,12 +3,13 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { CallerDirectory } from './callerDirectory';
 import { cancelCall } from './cancelCall.operation';
+import { downloadRecording } from './downloadRecording.operation';
 import { errorForItem, itemLabel } from './itemErrors';
 import { placeCall } from './placeCall.operation';
 import { readBatching } from './requestOptions';
 import type { ExecutionSession, Operation } from './types';
 
-export const operations: Record<string, Operation<unknown>> = { placeCall, cancelCall };
+export const operations: Record<string, Operation<unknown>> = { placeCall, cancelCall, downloadRecording };
 
 /**
  * Runs one operation over every input item:
@@ -44,7 +45,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const send = async (itemIndex: number) => {
 		try {
 			const result = await operation.run.call(this, prepared.get(itemIndex), itemIndex, session);
-			output[itemIndex] = { json: result.json, pairedItem: { item: itemIndex } };
+			output[itemIndex] = { json: result.json, ...(result.binary ? { binary: result.binary } : {}), pairedItem: { item: itemIndex } };
 			done.push({ itemIndex, summary: result.summary });
 		} catch (error) {
 			const failure = errorForItem(this, error, itemIndex);

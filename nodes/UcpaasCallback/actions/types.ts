@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { CallerDirectory } from './callerDirectory';
 
@@ -9,6 +9,8 @@ export interface ExecutionSession {
 
 export interface OperationResult {
 	json: IDataObject;
+	/** Files the item carries (Download Recording), under their output field names. */
+	binary?: IBinaryKeyData;
 	/** One line for the reconciliation list when a later item fails, e.g. `callId 3f… to 13800138000`. */
 	summary: string;
 }
