@@ -14,7 +14,7 @@ import {
 	RecordingTooLargeError,
 	type RecordingFileType,
 } from '../../shared/recording';
-import { SUCCESS_CODE } from '../../shared/respCodes';
+import { describeRespCode, SUCCESS_CODE } from '../../shared/respCodes';
 import { classifyTransportError, getAccount, readResp, signedRequest } from '../../shared/transport';
 import { InvalidFieldError, normaliseCallId, readText, requireText } from '../../shared/validation';
 import { readOptions } from './requestOptions';
@@ -102,7 +102,8 @@ const field = (label: string, name: string) => ({ label, name });
 async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<DownloadRequest> {
 	const account = await getAccount.call(this, itemIndex);
 	const urlField = field('Recording URL', 'recordingUrl');
-	const urlText = readText(this.getNodeParameter('recordingUrl', itemIndex, ''), urlField);
+	// The trigger's item holds null when the push named no recording: that is "empty", not a type error.
+	const urlText = readText(this.getNodeParameter('recordingUrl', itemIndex, '') ?? '', urlField);
 	if (urlText === '') {
 		throw new InvalidFieldError(urlField, 'is empty: the call has no recording (its Call Ended item says hasRecording false), or the expression found none');
 	}
@@ -189,9 +190,12 @@ async function refusalOf(context: IExecuteFunctions, itemIndex: number, status: 
 		respCode = undefined;
 	}
 	if (respCode && respCode !== SUCCESS_CODE) {
-		const refused = respCodeFailure(respCode);
-		const hint = respCode === '101116' || respCode === '101114' ? ' The recording signature is inferred from one public source (MD5 of AccountSid + callId + AuthToken): check the Call ID first.' : '';
-		const error = failure(context, itemIndex, `The recording download was refused: ${refused.message.replace(/^UCPaaS refused the request: /, '')}`, `${refused.description}${hint} ${SAFE_AGAIN}`, status === 200 ? undefined : status);
+		const info = describeRespCode(respCode);
+		const signature = /^1011(14|15|16|17)$/.test(respCode);
+		const explained = signature
+			? `Check the Call ID first (the download is signed with it), then the Auth Token. The recording signature is inferred from one public source (MD5 of AccountSid + callId + AuthToken).${info ? ` (UCPaaS: "${info.zh}")` : ''}`
+			: respCodeFailure(respCode).description;
+		const error = failure(context, itemIndex, `The recording download was refused: ${respCode} ${info?.en ?? 'a code not in the documented table'}`, `${explained} ${SAFE_AGAIN}`, status === 200 ? undefined : status);
 		error.context.respCode = respCode;
 		return error;
 	}
