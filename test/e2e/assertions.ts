@@ -18,6 +18,9 @@ export class CheckList {
 	/** Set when the run is interrupted: checks still finishing are no longer printed. */
 	quiet = false;
 
+	/** The one-word prefix of the summary line (`e2e: N passed, N failed`). */
+	constructor(readonly label = 'e2e') {}
+
 	/** A progress line between checks. */
 	note(text: string): void {
 		if (!this.quiet) console.log(`  ·     ${text}`);
@@ -56,7 +59,7 @@ export class CheckList {
 	}
 
 	summary(): string {
-		return `e2e: ${this.passed} passed, ${this.failed} failed`;
+		return `${this.label}: ${this.passed} passed, ${this.failed} failed`;
 	}
 }
 
