@@ -3,7 +3,7 @@
  * `npm run demo`: the whole product in one run, with no phone ringing and no account needed.
  * Starts the local UCPaaS sandbox, runs "Manual Trigger → UCPaaS Callback" through the real
  * n8n engine with a credential pointing at it, and prints the signed request, the callId and
- * the call events the sandbox pushed to a UCPaaS Trigger (its real webhook code, in n8n-core's
+ * the call events the sandbox pushed to a UCPaaS Callback Trigger (its real webhook code, in n8n-core's
  * webhook context).
  */
 import { DEFAULT_ACCOUNT, startSandbox } from '../sandbox';
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
 	const sandbox = await startSandbox({ quiet: true, pushUrl: trigger.url, call: { outcome: 'answered', talkSeconds: 42 } });
 	try {
 		console.log(`UCPaaS sandbox   ${sandbox.url}  (account ${DEFAULT_ACCOUNT.accountSid}, app ${DEFAULT_ACCOUNT.appId})`);
-		console.log(`UCPaaS Trigger   ${trigger.url}  (the push address pasted in the console)`);
+		console.log(`UCPaaS Callback Trigger  ${trigger.url}  (the push address pasted in the console)`);
 		console.log(`Workflow         Manual Trigger → UCPaaS Callback (Place Callback: Client ${DEFAULT_ACCOUNT.clientNumber} → ${CALLEE})\n`);
 
 		const run = await runCallbackNode({
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
 
 		const call = await sandbox.whenCallSettled(output.callId);
 		await trigger.idle();
-		console.log(`Call events pushed by the sandbox, as the UCPaaS Trigger emits them (call ${call.state}):`);
+		console.log(`Call events pushed by the sandbox, as the UCPaaS Callback Trigger emits them (call ${call.state}):`);
 		const events = trigger.emitted().map((item) => item.json);
 		for (const event of events) {
 			const reason = event.reason as { code: number; text: string } | null;
