@@ -1,10 +1,15 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tool code: writes a workflow file for the n8n app's command line */
 /**
  * The workflows in ./workflows, each run headless with `n8n execute --id <id> --rawOutput`, and
  * what must be true of each run and of what the sandbox received. Callee numbers are distinct per
  * workflow (the sandbox, like UCPaaS, refuses a second call to a callee still in a call) and must
  * match the fixtures.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
 import { DEFAULT_ACCOUNT, type Sandbox, type SimulatedCall } from '../../sandbox';
+import { expectedRecordingSig, recordingWav } from '../../sandbox/recordings';
 import { expectContains, expectEqual, expectMatch, expectTrue, type CheckList } from './assertions';
 import type { CliRun, N8nInstance } from './n8nInstance';
 import { nodeRan, outputOf, pairedIndex, workflowRunOf, type RunItem, type WorkflowRun } from './runData';
@@ -24,7 +29,8 @@ interface Scenario {
 	workflowId: string;
 	/** Fixture file in ./workflows. */
 	file: string;
-	prepare?: (sandbox: Sandbox) => void;
+	/** Runs before `n8n execute`; a failure fails every check of the scenario. */
+	prepare?: (sandbox: Sandbox, instance: N8nInstance) => void | Promise<void>;
 	checks: Array<[name: string, assert: (execution: Execution, sandbox: Sandbox) => void | Promise<void>]>;
 }
 
@@ -68,6 +74,33 @@ async function settledCall(sandbox: Sandbox, callId: string): Promise<SimulatedC
 	expectTrue(call, `the sandbox placed no call with callId ${callId}`);
 	expectEqual([call.state, call.settled], ['ended', true], `call ${callId} [state, settled] once the run is over`);
 	return await sandbox.whenCallSettled(callId);
+}
+
+/** Scenario g: a call recorded by the application setting (the sandbox's `record`), 3 s long. */
+const RECORDED_CALLEE = '13912340061';
+const RECORDED_SECONDS = 3;
+const DOWNLOAD_NODE = 'Download Recording';
+const FOREIGN_NODE = 'Download From Elsewhere';
+const RECORDING_FILE = 'download-recording.json';
+/** The fixture names the sandbox by this placeholder: its port is only known once it runs. */
+const SANDBOX_PLACEHOLDER = '__SANDBOX_URL__';
+
+/** Imports the recording workflow again with the sandbox's URL in its Recording URL expression. */
+async function importWithSandboxUrl(sandbox: Sandbox, instance: N8nInstance): Promise<void> {
+	const fixture = readFileSync(path.join(__dirname, 'workflows', RECORDING_FILE), 'utf8');
+	expectTrue(fixture.includes(SANDBOX_PLACEHOLDER), `${RECORDING_FILE} has no ${SANDBOX_PLACEHOLDER}`);
+	const file = path.join(instance.userFolder, RECORDING_FILE);
+	writeFileSync(file, fixture.split(SANDBOX_PLACEHOLDER).join(sandbox.url));
+	const cli = await instance.cli(['import:workflow', '--input', file]);
+	expectEqual(cli.code, 0, `n8n import:workflow --input ${RECORDING_FILE} (with the sandbox URL)`);
+}
+
+function recordedCall(run: WorkflowRun, sandbox: Sandbox): SimulatedCall {
+	const [placed] = outputOf(run, NODE);
+	expectTrue(placed, `"${NODE}" produced no item`);
+	const call = sandbox.calls.find((c) => c.callId === placed.json.callId);
+	expectTrue(call, `the sandbox placed no call with callId ${String(placed.json.callId)}`);
+	return call;
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -257,14 +290,79 @@ export const SCENARIOS: Scenario[] = [
 			],
 		],
 	},
+	{
+		workflowId: 'e2eUcpaasRecord',
+		file: RECORDING_FILE,
+		prepare: async (sandbox, instance) => {
+			sandbox.addFault({
+				match: { to: RECORDED_CALLEE },
+				fault: { kind: 'outcome', call: { outcome: 'answered', record: true, talkSeconds: RECORDED_SECONDS, delays: { ringMs: 10, talkMs: 10 } } },
+				times: 1,
+			});
+			await importWithSandboxUrl(sandbox, instance);
+		},
+		checks: [
+			[
+				'g. recording: Place Callback → Wait → Download Recording outputs { callId, fileName <callId>.wav, mimeType audio/wav, bytes } and a binary "recording" that n8n stored on disk, not in the run data',
+				(execution, sandbox) => {
+					expectSucceeded(execution);
+					const call = recordedCall(execution.run, sandbox);
+					expectEqual([call.state, call.recordUrl], ['ended', `${sandbox.url}/recordings/${call.callId}.wav`], 'the call [state, recordUrl]');
+					const items = outputOf(execution.run, DOWNLOAD_NODE);
+					expectEqual(items.length, 1, `"${DOWNLOAD_NODE}" output items`);
+					const bytes = recordingWav(call.callId, RECORDED_SECONDS).length;
+					expectEqual(items[0].json, { callId: call.callId, fileName: `${call.callId}.wav`, mimeType: 'audio/wav', bytes }, `"${DOWNLOAD_NODE}" JSON`);
+					const binary = (items[0] as { binary?: Record<string, Record<string, unknown>> }).binary?.recording;
+					expectTrue(binary, `"${DOWNLOAD_NODE}" output has no binary "recording"`);
+					const { mimeType, fileName, fileExtension, id, data } = binary;
+					expectEqual({ mimeType, fileName, fileExtension }, { mimeType: 'audio/wav', fileName: `${call.callId}.wav`, fileExtension: 'wav' }, 'binary metadata');
+					expectMatch(id, /^filesystem(-v2)?:/, 'binary id (stored by n8n\'s filesystem mode)');
+					expectTrue(typeof data === 'string' && data.length < 100, `binary data is held in the run data (${String(data).length} characters)`);
+				},
+			],
+			[
+				'g. recording: Extract From File reads the stored file back, byte for byte the sandbox\'s WAV of that call',
+				(execution, sandbox) => {
+					const call = recordedCall(execution.run, sandbox);
+					const [read] = outputOf(execution.run, 'Read Back');
+					expectTrue(read, '"Read Back" produced no item');
+					const stored = Buffer.from(String(read.json.base64), 'base64');
+					const expected = recordingWav(call.callId, RECORDED_SECONDS);
+					expectEqual([stored.length, stored.equals(expected)], [expected.length, true], '[bytes, identical to the sandbox\'s file]');
+				},
+			],
+			[
+				'g. recording: the sandbox got one GET /recordings/<callId>.wav, sig = MD5(sid + callId + token), no Authorization, answered with the file',
+				(execution, sandbox) => {
+					const call = recordedCall(execution.run, sandbox);
+					const downloads = sandbox.requests.filter((r) => r.path.startsWith('/recordings/'));
+					expectEqual(downloads.map((r) => `${r.method} ${r.path}`), [`GET /recordings/${call.callId}.wav`], 'recording requests');
+					const [request] = downloads;
+					expectEqual(request.query, { sig: expectedRecordingSig(DEFAULT_ACCOUNT.accountSid, call.callId, DEFAULT_ACCOUNT.authToken) }, 'query');
+					expectEqual(Object.keys(request.headers).filter((h) => /^(authorization|x-ucpaas)/i.test(h)), [], 'Authorization or marker headers');
+					expectEqual(request.verdict, { respCode: '', ok: true, reason: 'recording' }, 'sandbox verdict');
+					expectTrue(!execution.cli.stdout.includes(String(request.query.sig)) && !execution.cli.stderr.includes(String(request.query.sig)), 'the recording sig appears in what n8n printed');
+				},
+			],
+			[
+				'g. recording: a Recording URL on another host is refused on the error output ("Item 1: … not the platform"), nothing sent',
+				(execution) => {
+					const failed = outputOf(execution.run, FOREIGN_NODE, 1);
+					expectEqual(failed.length, 1, `"${FOREIGN_NODE}" error-output items`);
+					expectMatch(failed[0].json.error, /^Item 1: "Recording URL" \(recordingUrl\) is on https:\/\/recordings\.example\.com, which is not the platform/, 'error');
+					expectEqual(outputOf(execution.run, FOREIGN_NODE, 0), [], `"${FOREIGN_NODE}" success output`);
+				},
+			],
+		],
+	},
 ];
 
 export async function runScenarios(instance: N8nInstance, sandbox: Sandbox, checks: CheckList): Promise<void> {
 	for (const scenario of SCENARIOS) {
-		scenario.prepare?.(sandbox);
 		let execution: Execution | undefined;
 		let failure: unknown;
 		try {
+			await scenario.prepare?.(sandbox, instance);
 			const cli = await instance.cli(['execute', '--id', scenario.workflowId, '--rawOutput'], 120_000);
 			checks.note(`n8n execute --id ${scenario.workflowId} (${scenario.file}): exit ${cli.code}, ${(cli.ms / 1000).toFixed(1)} s`);
 			execution = { cli, run: workflowRunOf(cli) };

@@ -222,6 +222,15 @@ describe('what the platform answers instead of a recording', () => {
 		expect(Buffer.from(again.output[0].binary!.recording.data, 'base64').equals(recordingWav(ended.callId as string, 2))).toBe(true);
 	});
 
+	test('a server that never answers: the Timeout option, a readable error', async () => {
+		const { trigger, sandbox } = await recordingScenario({ call: { talkSeconds: 1 } });
+		const ended = await callEnded(sandbox, trigger);
+		sandbox.addFault({ match: { path: '/recordings/' }, fault: { kind: 'hang' }, times: 1 });
+		const result = await download(sandbox, [ended], { options: { timeout: 1000 } });
+		expect(result.error?.message).toBe('The recording server did not answer within 1000 ms');
+		expect(result.error?.description).toMatch(/Raise "Timeout"/);
+	});
+
 	test('an HTML error page with status 200 is not saved as a recording', async () => {
 		const { trigger, sandbox } = await recordingScenario({ call: { talkSeconds: 1 } });
 		const ended = await callEnded(sandbox, trigger);
