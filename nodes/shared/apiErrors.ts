@@ -42,13 +42,28 @@ export function neverLeft(problem: TransportProblem): boolean {
 }
 
 /**
+ * Said when a request that changes something may have reached the platform. Worded for placing a
+ * call, where sending it again rings people twice; a cancel restates it (restateUncertainty),
+ * because sending a cancel again is what the reader should do.
+ */
+const MAY_HAVE_ARRIVED = {
+	placeCall:
+		' The request may have reached UCPaaS, and the phones may be ringing. Do not send it again until the UCPaaS call records (or the Call Ended event) show it was not placed: a second attempt can ring both people twice.',
+	cancelCall:
+		' The cancel may have reached UCPaaS and stopped the call, or the call may still be ringing. Sending the same cancel again is safe: a call that has already ended or been cancelled answers 100108 and nothing else happens.',
+};
+
+/** The description of a transport failure, restated for a request other than placing a call. */
+export function restateUncertainty(description: string, request: 'cancelCall'): string {
+	return description.replace(MAY_HAVE_ARRIVED.placeCall, MAY_HAVE_ARRIVED[request]);
+}
+
+/**
  * @param changesState the request places or cancels something: when it may have arrived, the
  * user must check before running again, because a second run rings the phones again.
  */
 export function transportFailure(problem: TransportProblem, baseUrl: string, changesState: boolean): FailureText {
-	const uncertain = changesState
-		? ' The request may have reached UCPaaS, and the phones may be ringing. Do not send it again until the UCPaaS call records (or the Call Ended event) show it was not placed: a second attempt can ring both people twice.'
-		: '';
+	const uncertain = changesState ? MAY_HAVE_ARRIVED.placeCall : '';
 	switch (problem.kind) {
 		case 'refused':
 			return {
@@ -73,7 +88,8 @@ export function transportFailure(problem: TransportProblem, baseUrl: string, cha
 		case 'httpStatus':
 			return {
 				message: `UCPaaS answered HTTP ${problem.status} instead of a result`,
-				description: `The platform or a proxy in front of it failed; try again later.${uncertain}`,
+				// "Try again later" only where nothing can have happened twice.
+				description: `The platform or a proxy in front of it failed${changesState ? '.' : '; try again later.'}${uncertain}`,
 			};
 		case 'unreadable':
 			return {

@@ -35,7 +35,7 @@ const HINT_CREDENTIAL =
 	'Check the Account SID and Auth Token in the UCPaaS credential: copy both again from the account overview in the UCPaaS console.';
 /** A wrong signature has two causes, and the user can check both. */
 const HINT_SIGNATURE =
-	'The Auth Token does not match the Account SID: copy both again from the account overview of the UCPaaS console (开发者账号 / Auth Token). If they are right, check that the clock of the n8n host is correct.';
+	'The Auth Token does not match the Account SID: copy both again from the account overview of the UCPaaS console (console: 开发者账号 / Auth Token). If they are right, check that the clock of the n8n host is correct.';
 const HINT_ACCOUNT_STATE =
 	'The UCPaaS account is not in a usable state: check it in the UCPaaS console or contact UCPaaS support.';
 const HINT_APP_ID =
@@ -45,7 +45,7 @@ const HINT_CLIENT_NOT_IN_APP =
 const HINT_CLIENT_NOT_BOUND =
 	'The caller\'s Client number has no phone bound to it: use a Client created with the caller\'s mobile, or bind a mobile to it in the UCPaaS console.';
 const HINT_PLATFORM_ERROR =
-	'UCPaaS reported an internal error: try again later, but first check (in the call records or the hang-up push) whether the call was placed, since a retry may ring both parties twice.';
+	'UCPaaS reported an internal error, and the request may have taken effect anyway. If it was placing a call, the phones may be ringing: do not place it again until the UCPaaS call records (or the Call Ended event) show it was not placed, since a second attempt can ring both people twice.';
 
 export const RESP_CODES: Readonly<Record<string, RespCodeInfo>> = Object.freeze({
 	// The vendor's page gives "ok" as the text of the success code.
@@ -112,7 +112,11 @@ export const RESP_CODES: Readonly<Record<string, RespCodeInfo>> = Object.freeze(
 	'100105': { en: 'Wrong date format', zh: '日期格式错误' },
 	// The server constants give 100108 as userInfoKey不能为空 (userInfoKey empty); the vendor's
 	// page, the SDK tables and the project's notes all say 取消回拨失败, which is kept.
-	'100108': { en: 'Cancelling the callback failed', zh: '取消回拨失败' },
+	'100108': {
+		en: 'Cancelling the callback failed',
+		zh: '取消回拨失败',
+		hint: 'UCPaaS found no call it could cancel: usually the call has already ended (hung up, or cancelled before), or this App ID does not know the callId. If the call should still be ringing, check the callId and the App ID.',
+	},
 	'100500': {
 		en: 'HTTP status not 200',
 		zh: 'HTTP状态码不等于200',
@@ -362,7 +366,7 @@ export const RESP_CODES: Readonly<Record<string, RespCodeInfo>> = Object.freeze(
 	'104113': {
 		en: 'The same callee cannot be called twice at the same time',
 		zh: '不能同时呼叫同一被叫',
-		hint: 'The callee is already in a call placed by this application: wait for that call to end, and do not place several calls to one number at once.',
+		hint: 'No call was placed by this request: the callee is already in a call placed earlier that has not ended yet. Wait until that call has ended (the Call Ended event) before calling this number, and do not place several calls to one number at once.',
 		transient: true,
 	},
 	'104114': { en: 'Content contains sensitive words', zh: '内容包含敏感词' },
@@ -489,11 +493,11 @@ export const RESP_CODES: Readonly<Record<string, RespCodeInfo>> = Object.freeze(
 		zh: '模板短信整体长度不能超过500位',
 	},
 	'105134': {
-		en: 'A self-signed SMS may hold only one pair of 【】, must not be only the signature, and the signature must come first or last',
+		en: 'A self-signed SMS may hold only one pair of full-width square brackets, must not be only the signature, and the signature must come first or last',
 		zh: '自签名短信内容只能包含一对【】且不能只有短信签名，短信签名只能在开头或结尾',
 	},
 	'105135': {
-		en: 'An SMS that is not self-signed must not contain 【】',
+		en: 'An SMS that is not self-signed must not contain full-width square brackets',
 		zh: '非自签短信内容中不允许出现【】',
 	},
 	'105136': {

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
+import { restateUncertainty } from '../../shared/apiErrors';
 import { ENDPOINTS } from '../../shared/endpoints';
 import { getAccount, ucpaasRequest, type UcpaasAccount } from '../../shared/transport';
 import { normaliseCallId } from '../../shared/validation';
@@ -31,6 +33,15 @@ const description: INodeProperties[] = [
 	},
 ];
 
+/**
+ * ucpaasRequest throws n8n errors only. A lost cancel reply is not a lost call: the description
+ * of a transport failure is restated to say that sending the cancel again is the safe next step.
+ */
+function restatedForCancel(error: unknown): unknown {
+	if (error instanceof NodeApiError && error.description) error.description = restateUncertainty(error.description, 'cancelCall');
+	return error;
+}
+
 interface CancelCallRequest {
 	account: UcpaasAccount;
 	settings: RequestSettings;
@@ -50,14 +61,19 @@ export const cancelCall: Operation<CancelCallRequest> = {
 	},
 	async run(request, itemIndex) {
 		const { account, settings, appId, callId } = request;
-		const resp = await ucpaasRequest.call(this, itemIndex, account, {
-			method: ENDPOINTS.callCancel.method,
-			path: ENDPOINTS.callCancel.path,
-			format: settings.format,
-			body: { root: ENDPOINTS.callCancel.root, fields: { appId, callId } },
-			timeoutMs: settings.timeoutMs,
-			changesState: true,
-		});
+		let resp: Record<string, unknown>;
+		try {
+			resp = await ucpaasRequest.call(this, itemIndex, account, {
+				method: ENDPOINTS.callCancel.method,
+				path: ENDPOINTS.callCancel.path,
+				format: settings.format,
+				body: { root: ENDPOINTS.callCancel.root, fields: { appId, callId } },
+				timeoutMs: settings.timeoutMs,
+				changesState: true,
+			});
+		} catch (error) {
+			throw restatedForCancel(error);
+		}
 		return {
 			json: { callId, cancelled: true, respCode: resp.respCode as string, appId },
 			summary: `callId ${callId} cancelled`,
