@@ -24,7 +24,7 @@ import { CheckList, expectEqual, expectMatch, expectTrue } from '../test/e2e/ass
 import { cleanEnv, runCommand, runOrThrow } from '../test/e2e/processes';
 
 const REPO = path.resolve(__dirname, '..');
-const checks = new CheckList();
+const checks = new CheckList('verify');
 const work = mkdtempSync(path.join(tmpdir(), 'n8n-nodes-ucpaas-verify-'));
 
 interface Manifest {
@@ -164,7 +164,7 @@ async function main(): Promise<number> {
 	});
 
 	console.log(`verify: finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-	console.log(checks.summary().replace(/^e2e:/, 'verify:'));
+	console.log(checks.summary());
 	return checks.failed === 0 ? 0 : 1;
 }
 
