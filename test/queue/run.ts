@@ -64,7 +64,7 @@ const DRAIN_LATENCY_MS = 1_500;
 /** Bull's job lock and stalled check, shortened from 60 s / 10 s / 30 s so a crash is detected in seconds. */
 const LOCKS = { lockDurationMs: 15_000, lockRenewMs: 3_000, stalledIntervalMs: 5_000 };
 /** Against `503 Database is not ready!` under push bursts (the default pool is 2). */
-const WEBHOOK_POOL_SIZE = '10';
+const WEBHOOK_POOL_SIZE = '20';
 const READY_MS = 300_000;
 
 const CHECKS = {
@@ -75,7 +75,7 @@ const CHECKS = {
 	trigger: `trigger: ${TRIGGER_CALLS} calls × 3 events pushed at the webhook process: the exact XML reply to every push, one execution per (call, event), run on the workers`,
 	foreign: 'trigger: a push for another account gets 403 from the webhook process and starts nothing',
 	crash: `crash: a worker SIGKILLed while its callBack requests wait at the sandbox (${CRASH_LATENCY_MS / 1000} s latency): n8n re-runs nothing, no call doubled, the caller gets HTTP 500`,
-	reconcile: 'crash: each "failed" execution holds its request id, and the call that rang anyway sent a Call Ended push carrying that id as userData',
+	reconcile: 'crash: reconcilable: each failed execution shows n8n\'s stalled-job error; every call that rang anyway sent a Call Ended push carrying the caller\'s request id as userData, and the requests that never reached UCPaaS sent none',
 	drain: `drain: a worker stopped with SIGTERM mid-run (${DRAIN_LATENCY_MS / 1000} s latency): it finishes what it runs and exits 0; ${DRAIN_REQUESTS}/${DRAIN_REQUESTS} succeed, each callee called once`,
 	packages: 'package: every n8n process has it (no "Unrecognized node type" in any log, the package in every user folder)',
 	secrets: 'secrets: the Auth Token appears in no log of any process (n8n ×5, Redis, Postgres)',
@@ -323,6 +323,7 @@ function printFigures(figures: { fanOut?: FanOutFigures; trigger?: TriggerFigure
 	if (t)
 		console.log(
 			`queue: figures: trigger ${t.calls} calls, ${t.pushes} pushes in ${seconds(t.burstMs)} (${(t.pushes / (t.burstMs / 1000)).toFixed(1)} pushes/s); ` +
+				`n8n's reply to callreq p50 ${rounded(t.callreqP50)}, max ${rounded(t.callreqMax)}; webhook process CPU ${t.webhookCpuSeconds.toFixed(1)} s; ` +
 				`per execution p50 ${rounded(t.runP50)}, p99 ${rounded(t.runP99)}; worker split ${t.split}`,
 		);
 	if (c)
