@@ -329,7 +329,7 @@ function printFigures(figures: { fanOut?: FanOutFigures; trigger?: TriggerFigure
 	if (c)
 		console.log(
 			`queue: figures: SIGKILL ${c.victim} with ${c.activeAtKill.length} executions running (${c.activeAtKill.join(', ')}): ${c.ok}/${c.n} succeeded, ` +
-				`${c.failed.length} answered HTTP 500 ${seconds(c.replyAfterKill[0])}–${seconds(c.replyAfterKill[1])} after the kill ` +
+				`${c.failed.length} answered HTTP 500 ${c.failed[0]?.text.trim().slice(0, 60)} ${seconds(c.replyAfterKill[0])}–${seconds(c.replyAfterKill[1])} after the kill ` +
 				`(executions marked ${[...new Set(c.failedRows.map((r) => r.status))].join('/')} ${seconds(c.markedAfterKill[0])}–${seconds(c.markedAfterKill[1])} after it); ` +
 				`${c.rang.length} of those calls rang anyway, ${c.notPlaced.length} never reached UCPaaS; no re-run, no call doubled; ${c.runnerExit}`,
 		);
