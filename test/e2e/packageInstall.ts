@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, no-console -- tool code: builds, packs and installs the package for the n8n app from the command line */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- tool code: builds, packs and installs the package for the n8n app from the command line */
 /**
  * Builds and packs this package, then installs the tarball into `<user folder>/.n8n/nodes` the way
  * n8n 2.41's community-package installer does (modules/community-packages/

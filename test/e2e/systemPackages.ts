@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, no-console -- tool code: installs Debian packages the real-parts tests need */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- tool code: installs Debian packages the real-parts tests need */
 /**
  * The Debian packages a test needs (redis-server, postgresql, chromium, a CJK font), installed
  * on first use so that a fresh machine needs nothing but `npm ci`. Idempotent: a package already
