@@ -179,6 +179,10 @@ async function main(): Promise<number> {
 	const ready =
 		(await list.check(CHECKS.install, async () => {
 			const pkg = await buildAndPack(REPO, packDir);
+			// A tarball without the node would only show up later, as "Unrecognized node type" on publish.
+			const needed = ['dist/nodes/UcpaasCallback/UcpaasCallback.node.js', 'dist/credentials/UcpaasApi.credentials.js'];
+			const missing = needed.filter((file) => !pkg.files.includes(file));
+			expectEqual(missing, [], `files missing from the tarball (${pkg.files.length} files; was dist/ rebuilt by another run while this one packed?)`);
 			await installLikeN8n(pkg, instance.nodesDir, runtime);
 		})) &&
 		(await list.check(CHECKS.imports, async () => {
