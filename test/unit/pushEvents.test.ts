@@ -255,9 +255,9 @@ describe('refused pushes', () => {
 		const entities = ['<!ENTITY lol0 "lol">'];
 		for (let i = 1; i <= 9; i++) entities.push(`<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`);
 		const bomb = `<?xml version="1.0"?><!DOCTYPE request [${entities.join('')}]><request><event>&lol9;</event><accountid>${ACCOUNT}</accountid></request>`;
-		const started = performance.now();
+		// Refused on the declaration itself, so no entity is ever expanded (cost is measured by
+		// benchmarks, not asserted in a test, where a loaded machine would make it flaky).
 		const verdict = refusal(post(bomb));
-		expect(performance.now() - started).toBeLessThan(50);
 		expect(verdict).toMatchObject({ status: 400, reason: expect.stringMatching(/DOCTYPE or ENTITY/) });
 	});
 
@@ -325,7 +325,6 @@ describe('seeded mutation fuzz', () => {
 
 	test('3,000 mutated pushes each get a clean verdict, never an exception', () => {
 		const random = mulberry32(20240115);
-		const started = performance.now();
 		const outcomes: Record<string, number> = {};
 		// Collected, not thrown at once: the report shows every body that broke, ready to replay.
 		const exceptions: Array<{ mutation: number; body: string; error: string }> = [];
@@ -351,7 +350,6 @@ describe('seeded mutation fuzz', () => {
 			}
 		}
 		expect(exceptions).toEqual([]);
-		expect(performance.now() - started).toBeLessThan(2000);
 		// The fuzz is only worth something if it reaches both sides of the parser.
 		expect(outcomes['ok:true']).toBeGreaterThan(100);
 		expect(outcomes['400']).toBeGreaterThan(100);
