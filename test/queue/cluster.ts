@@ -11,9 +11,9 @@
  *     check (scaling-mode.config.js; defaults 60 s / 10 s / 30 s). n8n hard-codes
  *     `maxStalledCount: 0` (scaling/scaling.service.js setupQueue), so a crashed worker's jobs are
  *     failed, never re-run; shorter values only make that happen sooner. After the stalled error
- *     the main or webhook process re-reads the execution for a fixed 30 s grace window
- *     (workflow-runner.js MAX_STALLED_COUNT_GRACE_WINDOW_MS, not configurable) before it marks it
- *     failed.
+ *     the process that enqueued the job re-reads the execution for up to 30 s
+ *     (workflow-runner.js MAX_STALLED_COUNT_GRACE_WINDOW_MS, not configurable) before it stores it
+ *     as failed, with the error only (`runData: {}`: the request that started it is not kept).
  * Workers answer /healthz/readiness on QUEUE_HEALTH_CHECK_PORT; main and webhook on N8N_PORT.
  * Each process's output goes to a log file and stays in memory for the checks.
  */

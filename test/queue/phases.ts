@@ -19,7 +19,7 @@ import { PLACE_PATH, PLACE_WORKFLOW_ID, TRIGGER_NODE, TRIGGER_WEBHOOK_ID, TRIGGE
 export const EXACT_REPLY = '<?xml version="1.0" encoding="UTF-8"?><response><retcode>0</retcode></response>';
 const EVENTS: PushEvent[] = ['callreq', 'callestablish', 'callhangup'];
 const OTHER_ACCOUNT = 'f'.repeat(32);
-const PLACE_GAP_MS = 250;
+export const PLACE_GAP_MS = 250;
 /** How long the push sandbox waits for n8n's reply (the sandbox's default is 5 s; the platform's own is not documented). */
 const PUSH_TIMEOUT_MS = 30_000;
 const FOREIGN_CALL_ID = '0123456789abcdef0123456789abcdef';
