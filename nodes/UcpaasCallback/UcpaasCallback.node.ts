@@ -16,6 +16,10 @@ export class UcpaasCallback implements INodeType {
 		subtitle: '={{ { placeCall: "Place Callback", cancelCall: "Cancel Callback", downloadRecording: "Download Recording" }[$parameter["operation"]] }}',
 		description: 'Place and cancel UCPaaS two-way callback calls: the platform rings the caller, then the callee, and bridges them',
 		defaults: { name: 'UCPaaS Callback' },
+		// Without this n8n names a new node after its operation's action, a sentence that the canvas
+		// cuts off ("Place a callback that rings the caller then th…") and expressions must quote.
+		// The subtitle already says the operation; the actions still describe the AI tools.
+		skipNameGeneration: true,
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

@@ -1,0 +1,411 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tool code: drives the n8n editor in a browser and a sandbox over loopback */
+/**
+ * The six things a user does with the package in the editor, each one check (or two) with a
+ * screenshot under artifacts/ui/. They run in order on one page, like one person's session:
+ * the credential made in step 3 is the one steps 4–6 use.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import type { INodeProperties } from 'n8n-workflow';
+
+import { UcpaasCallback } from '../../nodes/UcpaasCallback/UcpaasCallback.node';
+import { UcpaasCallbackTrigger } from '../../nodes/UcpaasCallbackTrigger/UcpaasCallbackTrigger.node';
+import { signRequest } from '../../nodes/shared/signature';
+import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from '../../sandbox';
+import { expectContains, expectEqual, expectMatch, expectTrue, type CheckList } from '../e2e/assertions';
+import type { N8nInstance } from '../e2e/n8nInstance';
+import { callBacks, expectSigned } from '../e2e/sandboxRecords';
+import { textDefects, type EditorBrowser, type PageEvent } from './browser';
+import {
+	clickEntry,
+	closeCredentialModal,
+	closeNdv,
+	credentialModal,
+	creatorText,
+	executeStep,
+	fillCredential,
+	fillParameter,
+	ndv,
+	newWorkflow,
+	openNodeCreator,
+	outputPanel,
+	parameterLabels,
+	parametersText,
+	saveCredential,
+	searchNodes,
+	settle,
+	truncatedCanvasLabels,
+	visibleEntries,
+} from './editor';
+
+export interface UiSession {
+	editor: EditorBrowser;
+	n8nUrl: string;
+	sandbox: Sandbox;
+	instance: N8nInstance;
+	checks: CheckList;
+	/** Every page text read during the run, scanned for the Auth Token at the end. */
+	pageTexts: string[];
+}
+
+const CALLBACK = 'UCPaaS Callback';
+const CALLEE = '13912340001';
+const TRIGGER_CALLEE = '13912340061';
+const TRIGGER_USER_DATA = 'ui-crm-7';
+const WRONG_TOKEN = 'f'.repeat(32);
+
+/** The actions the node creator lists, straight from the node's description. */
+function operationActions(): string[] {
+	const operation = new UcpaasCallback().description.properties.find((p) => p.name === 'operation') as INodeProperties;
+	return (operation.options as Array<{ action?: string }>).map((o) => o.action ?? '');
+}
+
+/** "On call ended" and its siblings: n8n's wording for each option of the trigger's Events. */
+function triggerEntries(): string[] {
+	const events = new UcpaasCallbackTrigger().description.properties.find((p) => p.name === 'events') as INodeProperties;
+	return (events.options as Array<{ name: string }>).map((o) => `On ${o.name.toLowerCase()}`);
+}
+
+/**
+ * Console and network noise that is n8n's, not the package's, each named:
+ *   - the node details panel fetches `registry.npmjs.org/<package>` for a community node's npm
+ *     metadata; here it fails on the closed proxy (ERR_PROXY_CONNECTION_FAILED);
+ *   - before sign-in the editor asks GET /rest/login, which answers 401;
+ *   - requests the page cut short itself when it navigated on (net::ERR_ABORTED).
+ */
+export const REGISTRY_LOOKUP = 'https://registry.npmjs.org/n8n-nodes-ucpaas';
+
+export function isKnownNoise(event: PageEvent): boolean {
+	// A request cut short because the page navigated on (or the editor cancelled it): not an error.
+	if (event.kind === 'requestfailed' && event.text === 'net::ERR_ABORTED') return true;
+	if (event.url === REGISTRY_LOOKUP && /ERR_PROXY_CONNECTION_FAILED/.test(event.text)) return true;
+	return event.step === 'setup' && event.kind === 'console' && event.url.endsWith('/rest/login') && /\b401\b/.test(event.text);
+}
+
+function unexpectedEvents(editor: EditorBrowser): string[] {
+	return editor.events.filter((e) => !isKnownNoise(e)).map((e) => `[${e.step}] ${e.kind}: ${e.text} (${e.url})`);
+}
+
+const accountReads = (sandbox: Sandbox) => sandbox.requests.filter((r) => r.method === 'GET' && r.path === `/2014-06-30/Accounts/${DEFAULT_ACCOUNT.accountSid}`);
+
+async function shot(session: UiSession, name: string): Promise<void> {
+	session.pageTexts.push(await session.editor.readableText());
+	await session.editor.screenshot(name);
+}
+
+/** A REST call from inside the page, with the editor's own cookie and browser-id, as the editor makes it. */
+async function pageRest<T>(session: UiSession, url: string): Promise<{ status: number; body: T }> {
+	const reply = await session.editor.page.evaluate(async (target) => {
+		const response = await fetch(target, { headers: { accept: 'application/json', 'browser-id': localStorage.getItem('n8n-browserId') ?? '' } });
+		return { status: response.status, text: await response.text() };
+	}, url);
+	return { status: reply.status, body: JSON.parse(reply.text) as T };
+}
+
+export const UI_CHECKS = [
+	'1 node creator: "UCPaaS", "callback" and "call ended" each find the UCPaaS Callback entry (the trigger merged into it, the old type hidden); its details list the trigger\'s events and the actions',
+	'2 UCPaaS Callback panel: Callee Number first, then the caller, App ID, Options, the Retry notice last; no "undefined", "NaN", "[object Object]" or raw JSON; the node\'s name fits on the canvas; no page errors',
+	'3 credential modal: a wrong Auth Token fails with 101116 and says what to check (token vs Account SID, clock); the sandbox saw one refused account read',
+	'3 credential modal: with the right token the test passes (n8n closes the modal; reopened it says "Connection tested successfully"); the token is not sent back to the page',
+	'4 Execute step: the output panel shows the callId; the sandbox saw exactly one signed callBack',
+	'5 bad callee: the error names the field ("Item 1: \\"Callee Number\\" (to)") and says nothing was sent; the sandbox saw nothing new',
+	'6 trigger panel: the production URL, and a notice whose words match this n8n (Webhook URLs, publish, Execute step, Test this trigger)',
+	'6 trigger: published in the editor (the activation message shows); a sandbox call pushes to the production URL; the execution is listed in the editor with the call\'s callhangup item',
+];
+
+export async function runUiSteps(session: UiSession): Promise<void> {
+	const { editor, n8nUrl, sandbox, checks } = session;
+	const { page } = editor;
+	const [creator, panel, credentialBad, credentialOk, execute, badCallee, triggerPanel, triggerRun] = UI_CHECKS;
+	const actions = operationActions();
+	const placeAction = actions[0];
+
+	editor.step = '01';
+	const found = await checks.check(creator, async () => {
+		await newWorkflow(page, n8nUrl);
+		await openNodeCreator(page);
+		for (const query of ['UCPaaS', 'callback', 'call ended']) {
+			const entries = await searchNodes(page, query);
+			if (query === 'call ended') await shot(session, '01a-node-creator-search-call-ended');
+			const titles = entries.map((e) => e.title);
+			expectTrue(titles.includes(CALLBACK), `search "${query}" lists ${JSON.stringify(titles)}, not "${CALLBACK}"`);
+			expectEqual(
+				titles.filter((t) => /ucpaas/i.test(t)),
+				[CALLBACK],
+				`UCPaaS entries for "${query}" (one entry: the trigger is merged into it, the old UCPaaS Trigger type stays hidden)`,
+			);
+		}
+		await clickEntry(page, CALLBACK);
+		const details = await settle(() => creatorText(page), (text) => /Triggers \(\d+\)/.test(text));
+		expectContains(details, `Triggers (${triggerEntries().length})`, 'node details');
+		expectTrue(!/No .* Triggers available/i.test(details), `the node details say no triggers are available: ${details.slice(0, 300)}`);
+		const actionsHeader = page.locator('[data-test-id=node-creator]').getByText(`Actions (${actions.length})`);
+		await actionsHeader.click();
+		const entries = await settle(() => visibleEntries(page), (list) => list.some((e) => e.title === placeAction));
+		expectEqual(
+			entries.map((e) => e.title),
+			[...triggerEntries().sort(), ...actions],
+			'node details entries (triggers, then actions)',
+		);
+		await shot(session, '01b-node-details');
+	});
+
+	editor.step = '02';
+	const added = await checks.check(panel, async () => {
+		if (!found) {
+			// Step 1 failed somewhere: reach the action the plain way, so this step still says something.
+			await newWorkflow(page, n8nUrl);
+			await openNodeCreator(page);
+			await searchNodes(page, 'UCPaaS');
+			await clickEntry(page, CALLBACK);
+			await page.locator('[data-test-id=node-creator]').getByText(/^Actions \(\d+\)$/).click();
+		}
+		await clickEntry(page, placeAction);
+		await ndv(page).waitFor();
+		await page.locator('[data-test-id=ndv] [data-test-id=parameter-input-to]').waitFor();
+		const labels = await parameterLabels(page);
+		expectEqual(labels.slice(0, 8), ['Credential', 'Resource', 'Operation', 'Callee Number', 'Caller Given As', 'Caller Client Number', 'App ID', 'Options'], 'panel order');
+		expectMatch(labels[labels.length - 1], /Retry On Fail/, 'last item of the panel');
+		expectEqual(labels.length, 9, `panel items (${JSON.stringify(labels)})`);
+		const text = await parametersText(page);
+		await shot(session, '02a-callback-panel');
+		const add = ndv(page).locator('[data-test-id=collection-parameter-add] input').first();
+		await add.click();
+		const options = await settle(
+			() => page.locator('.el-select-dropdown__item').evaluateAll((els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => (e as HTMLElement).innerText.trim())),
+			(list) => list.length > 0,
+		);
+		await shot(session, '02b-callback-options');
+		await add.click();
+		expectTrue(options.includes('User Data') && options.includes('Max Call Duration (Seconds)'), `the Options list: ${JSON.stringify(options)}`);
+		expectEqual(textDefects([text, ...options].join('\n')), [], 'defects in the panel text');
+		await closeNdv(page);
+		expectEqual(await truncatedCanvasLabels(page), [], 'node names cut off on the canvas');
+		await shot(session, '02c-canvas');
+		expectEqual(unexpectedEvents(editor), [], 'page errors and console errors so far');
+		await page.locator('[data-test-id=canvas-node]').filter({ hasText: 'Place Callback' }).first().dblclick();
+		await ndv(page).waitFor();
+	});
+
+	editor.step = '03';
+	const credentialOpened = await checksAfter(checks, added, 'the Callback panel did not open', credentialBad, async () => {
+			const before = accountReads(sandbox).length;
+			await ndv(page).locator('[data-test-id=node-credentials-empty-state] button').first().click();
+			const modal = credentialModal(page);
+			await modal.waitFor();
+			await fillCredential(page, 'accountSid', DEFAULT_ACCOUNT.accountSid);
+			await fillCredential(page, 'authToken', WRONG_TOKEN);
+			await fillCredential(page, 'appId', DEFAULT_ACCOUNT.appId);
+			await fillCredential(page, 'baseUrl', sandbox.url);
+			await saveCredential(page);
+			await modal.getByText(/Couldn.t connect with these settings/).waitFor({ timeout: 60_000 });
+			const more = modal.getByText('More details');
+			if (await more.isVisible()) await more.click();
+			const text = await settle(() => modal.innerText(), (t) => t.includes('101116'));
+			await shot(session, '03a-credential-wrong-token');
+			for (const needle of ['101116', 'Signature mismatch', 'The Auth Token does not match the Account SID', 'clock']) expectContains(text, needle, 'the failure banner');
+			expectEqual(textDefects(text), [], 'defects in the credential modal');
+			const reads = accountReads(sandbox).slice(before);
+			expectEqual(reads.map((r) => r.verdict.respCode), ['101116'], 'account reads the sandbox answered');
+		});
+	const credentialMade = await checksAfter(checks, credentialOpened, 'the credential modal did not open', credentialOk, async () => {
+			const before = accountReads(sandbox).length;
+			const modal = credentialModal(page);
+			await fillCredential(page, 'authToken', DEFAULT_ACCOUNT.authToken);
+			await saveCredential(page);
+			await modal.waitFor({ state: 'hidden', timeout: 60_000 });
+			await page.locator('[data-test-id=credential-edit-button]').click();
+			await modal.waitFor();
+			await modal.getByText('Connection tested successfully').waitFor({ timeout: 60_000 });
+			await shot(session, '03b-credential-test-ok');
+			const token = await modal.locator('[data-test-id=parameter-input-authToken] input').first().inputValue();
+			expectTrue(token !== DEFAULT_ACCOUNT.authToken, 'the reopened credential holds the Auth Token itself');
+			const reads = accountReads(sandbox).slice(before);
+			expectEqual(
+				reads.map((r) => r.verdict),
+				reads.map(() => ({ respCode: '000000', ok: true })),
+				'account reads after the fix (all signed and accepted)',
+			);
+			expectEqual(reads.length, 2, 'account reads after the fix (the save, then the reopened modal)');
+			await closeCredentialModal(page);
+		});
+
+	editor.step = '04';
+	const executed = await checksAfter(checks, credentialMade, 'there is no working credential', execute, async () => {
+			const before = callBacks(sandbox).length;
+			await fillParameter(page, 'to', CALLEE);
+			await fillParameter(page, 'fromClient', DEFAULT_ACCOUNT.clientNumber);
+			await executeStep(page);
+			const output = await settle(() => outputPanel(page).innerText(), (t) => /\b[0-9a-f]{32}\b/.test(t) || /error/i.test(t), 60_000);
+			await shot(session, '04-execute-step-output');
+			const sent = callBacks(sandbox).slice(before);
+			expectEqual(sent.length, 1, 'callBack requests the sandbox received');
+			expectSigned(sent[0]);
+			const call = sandbox.calls.find((c) => c.to === CALLEE);
+			expectTrue(call, `the sandbox has no call to ${CALLEE}`);
+			expectContains(output, 'callId', 'the output panel');
+			expectContains(output, call.callId, 'the output panel');
+		});
+
+	editor.step = '05';
+	if (!executed) checks.skip(badCallee, 'Execute step did not work');
+	else
+		await checks.check(badCallee, async () => {
+			const before = sandbox.requests.length;
+			await fillParameter(page, 'to', 'call me');
+			await executeStep(page);
+			const message = page.locator('[data-test-id=node-error-message]').first();
+			await message.waitFor({ timeout: 60_000 });
+			const headline = await message.innerText();
+			const description = await page.locator('[data-test-id=node-error-description]').first().innerText();
+			await shot(session, '05-bad-callee');
+			expectContains(headline, 'Item 1: "Callee Number" (to)', 'the error headline');
+			expectContains(headline, '"call me"', 'the error headline (the value that was refused)');
+			expectMatch(description, /Nothing was sent/, 'the error description');
+			await new Promise((resolve) => setTimeout(resolve, 1_500));
+			expectEqual(sandbox.requests.slice(before).map((r) => `${r.method} ${r.path}`), [], 'requests the sandbox received');
+		});
+
+	editor.step = '06';
+	let productionUrl: string | undefined;
+	const shown = await checksAfter(checks, credentialMade, 'there is no working credential', triggerPanel, async () => {
+			await newWorkflow(page, n8nUrl);
+			await openNodeCreator(page);
+			await searchNodes(page, 'call ended');
+			await clickEntry(page, CALLBACK);
+			await clickEntry(page, 'On call ended');
+			await ndv(page).waitFor();
+			const notice = ndv(page).locator('.notice').first();
+			await notice.waitFor();
+			const noticeText = await notice.innerText();
+			const headline = ndv(page).locator('.webhooks .clickable.headline').first();
+			expectContains(noticeText, '"Webhook URLs"', 'the notice');
+			expectContains(await headline.innerText(), 'Webhook URLs', 'the webhook section headline');
+			expectContains(noticeText, 'publish', 'the notice');
+			expectEqual((await page.locator('[data-test-id=workflow-open-publish-modal-button]').innerText()).trim(), 'Publish', 'the header button');
+			expectContains(noticeText, '"Execute step"', 'the notice');
+			expectContains(await ndv(page).locator('[data-test-id=node-execute-button]').first().innerText(), 'Execute step', 'the NDV run button');
+			expectContains(noticeText, '"Test this trigger"', 'the notice');
+			expectTrue(await outputPanel(page).getByText('Test this trigger').first().isVisible(), 'no "Test this trigger" button in the output panel');
+			for (const stale of [/activate/i, /Listen for Test Event/i, /shown above/i]) expectTrue(!stale.test(noticeText), `the notice still says ${stale}: ${noticeText}`);
+			expectContains(await ndv(page).innerText(), 'Call Ended', 'the Events field (preset by "On call ended")');
+			await headline.click();
+			await ndv(page).locator('.webhooks [data-test-id=radio-button-production]').click();
+			const urlText = await settle(() => ndv(page).locator('.webhooks').innerText(), (t) => t.includes('/webhook/'));
+			const match = new RegExp(`${n8nUrl.replace(/[.:/]/g, '\\$&')}/webhook/[0-9a-f-]{36}/webhook`).exec(urlText);
+			expectTrue(match, `no production URL under ${n8nUrl} in the webhook section: ${urlText}`);
+			productionUrl = match[0];
+			expectEqual(textDefects(await parametersText(page)), [], 'defects in the trigger panel');
+			await shot(session, '06a-trigger-panel');
+		});
+
+	if (!shown || !productionUrl) {
+		checks.skip(triggerRun, 'the trigger panel did not show a production URL');
+		return;
+	}
+	const pushUrl = productionUrl;
+	await checks.check(triggerRun, async () => {
+		await closeNdv(page);
+		await page.locator('[data-test-id=workflow-open-publish-modal-button]').click();
+		await page.locator('[data-test-id=workflow-publish-button]').click();
+		const activation = page.locator('[data-test-id=activation-modal]');
+		await activation.waitFor({ timeout: 60_000 });
+		const activationText = await activation.innerText();
+		await shot(session, '06b-published');
+		expectContains(activationText, new UcpaasCallbackTrigger().description.activationMessage ?? '?', 'the "Workflow published" dialog');
+		await activation.getByRole('button', { name: 'Got it' }).click();
+		const workflowId = /\/workflow\/([^/?]+)/.exec(page.url())?.[1];
+		expectTrue(workflowId, `no workflow id in ${page.url()}`);
+		await waitForRegistration(pushUrl, n8nUrl);
+
+		const callId = await pushOneCall(pushUrl);
+		await page.locator('[data-test-id=radio-button-executions]').click();
+		const list = page.locator('[data-test-id=current-executions-list]');
+		const listed = await settle(() => list.innerText().catch(() => ''), (t) => /Succeeded/.test(t), 60_000);
+		await shot(session, '06c-executions');
+		expectEqual((listed.match(/Succeeded/g) ?? []).length, 1, `executions listed in the editor (${JSON.stringify(listed)})`);
+		expectTrue(!/Error|Failed/.test(listed), `a failed execution is listed: ${listed}`);
+
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const executions = await pageRest<{ data?: { results?: Array<{ id: string; mode?: string; status?: string }> } }>(session, `/rest/executions?filter=${filter}`);
+		expectEqual(executions.status, 200, 'GET /rest/executions');
+		const results = executions.body.data?.results ?? [];
+		expectEqual(results.map((e) => [e.mode, e.status]), [['webhook', 'success']], 'executions of the published workflow (only Call Ended starts it)');
+		const detail = await pageRest<{ data?: { data?: string } }>(session, `/rest/executions/${results[0].id}`);
+		const run = flattedParse(session.instance)(detail.body.data?.data ?? '[]') as { resultData?: { runData?: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }>> } }>> } };
+		const item = run.resultData?.runData?.['UCPaaS Callback Trigger']?.[0]?.data?.main?.[0]?.[0]?.json ?? {};
+		expectEqual(
+			{ event: item.event, callId: item.callId, callee: item.callee, userData: item.userData },
+			{ event: 'callhangup', callId, callee: TRIGGER_CALLEE, userData: TRIGGER_USER_DATA },
+			'the trigger item of the execution',
+		);
+	});
+}
+
+/** Runs the check when `ready`, else records it as not run, with the reason. */
+async function checksAfter(checks: CheckList, ready: boolean, reason: string, name: string, body: () => Promise<void>): Promise<boolean> {
+	if (ready) return checks.check(name, body);
+	checks.skip(name, reason);
+	return false;
+}
+
+/** The app's own flatted (n8n stores and serves run data with it). */
+function flattedParse(instance: N8nInstance): (text: string) => unknown {
+	const requireFromN8n = createRequire(path.join(instance.app.dir, 'node_modules', 'n8n', 'package.json'));
+	return (requireFromN8n('flatted') as { parse(text: string): unknown }).parse;
+}
+
+/** Publishing registers the webhook a moment later (n8n's publication outbox): wait until the path answers CORS for POST. */
+async function waitForRegistration(url: string, origin: string): Promise<void> {
+	const registered = await settle(
+		async () => {
+			const probe = await fetch(url, { method: 'OPTIONS', headers: { origin }, signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+			return probe?.status === 204 && (probe.headers.get('access-control-allow-methods') ?? '').split(/,\s*/).includes('POST');
+		},
+		(ok) => ok,
+		30_000,
+		300,
+	);
+	expectTrue(registered, `${url} was not registered within 30 s of publishing`);
+}
+
+/**
+ * The UCPaaS console with the production URL pasted as the push address: a second sandbox whose
+ * pushes go to it. One answered call there pushes callreq, callestablish and callhangup.
+ */
+async function pushOneCall(pushUrl: string): Promise<string> {
+	const platform = await startSandbox({
+		host: '127.0.0.1',
+		port: 0,
+		quiet: true,
+		pushUrl,
+		pushTimeoutMs: 15_000,
+		call: { outcome: 'answered', talkSeconds: 42, hangupBy: 'callee', delays: { ringMs: 50, talkMs: 50 } },
+	});
+	try {
+		const { sig, authorization } = signRequest(DEFAULT_ACCOUNT.accountSid, DEFAULT_ACCOUNT.authToken, new Date());
+		const response = await fetch(`${platform.url}/2014-06-30/Accounts/${DEFAULT_ACCOUNT.accountSid}/Calls/callBack?sig=${sig}`, {
+			method: 'POST',
+			headers: { accept: 'application/json', 'content-type': 'application/json;charset=utf-8', authorization },
+			body: JSON.stringify({ callback: { appId: DEFAULT_ACCOUNT.appId, fromClient: DEFAULT_ACCOUNT.clientNumber, to: TRIGGER_CALLEE, userData: TRIGGER_USER_DATA } }),
+			signal: AbortSignal.timeout(10_000),
+		});
+		const reply = (await response.json()) as { resp?: { respCode?: string; callback?: { callId?: string } } };
+		expectEqual(reply.resp?.respCode, '000000', 'callBack on the pushing sandbox');
+		const callId = reply.resp?.callback?.callId ?? '';
+		await platform.whenCallSettled(callId);
+		expectEqual(
+			platform.pushes.map((p) => [p.event, p.status, p.retcode]),
+			[
+				['callreq', 200, '0'],
+				['callestablish', 200, '0'],
+				['callhangup', 200, '0'],
+			],
+			'pushes to the production URL [event, HTTP status, retcode]',
+		);
+		return callId;
+	} finally {
+		await platform.stop();
+	}
+}
