@@ -51,7 +51,7 @@ export class UcpaasApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			placeholder: 'e.g. 32 letters and digits',
+			placeholder: '32 letters and digits',
 			description: 'The main account ID (console: 开发者账号 / Account Sid) from the UCPaaS console overview',
 		},
 		{

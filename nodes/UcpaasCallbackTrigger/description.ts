@@ -14,7 +14,7 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'appId',
 		type: 'string',
 		default: '',
-		placeholder: "Empty: the credential's Default App ID",
+		placeholder: "Leave empty for the credential's default",
 		description:
 			'Only pushes for this UCPaaS application start the workflow. Leave empty to use the Default App ID of the credential; when both are empty, pushes for any application of the account are accepted.',
 	},

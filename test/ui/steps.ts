@@ -90,6 +90,8 @@ function unexpectedEvents(editor: EditorBrowser): string[] {
 const accountReads = (sandbox: Sandbox) => sandbox.requests.filter((r) => r.method === 'GET' && r.path === `/2014-06-30/Accounts/${DEFAULT_ACCOUNT.accountSid}`);
 
 async function shot(session: UiSession, name: string): Promise<void> {
+	// Out of the way: a hovered button renders as a blank highlight.
+	await session.editor.page.mouse.move(1, 999);
 	session.pageTexts.push(await session.editor.readableText());
 	await session.editor.screenshot(name);
 }
@@ -180,6 +182,16 @@ export async function runUiSteps(session: UiSession): Promise<void> {
 		await add.click();
 		expectTrue(options.includes('User Data') && options.includes('Max Call Duration (Seconds)'), `the Options list: ${JSON.stringify(options)}`);
 		expectEqual(textDefects([text, ...options].join('\n')), [], 'defects in the panel text');
+		// The Retry notice sends the user to the Settings tab: what it names must be there.
+		const notice = labels[labels.length - 1];
+		await ndv(page).getByText('Settings', { exact: true }).first().click();
+		const settings = await settle(() => parameterLabels(page), (list) => list.includes('On Error'));
+		await shot(session, '02d-callback-settings');
+		for (const name of ['Retry On Fail', 'On Error']) {
+			expectContains(notice, name, 'the Retry notice');
+			expectTrue(settings.includes(name), `the Settings tab has no "${name}" (${JSON.stringify(settings)})`);
+		}
+		await ndv(page).getByText('Parameters', { exact: true }).first().click();
 		await closeNdv(page);
 		expectEqual(await truncatedCanvasLabels(page), [], 'node names cut off on the canvas');
 		await shot(session, '02c-canvas');
@@ -296,7 +308,9 @@ export async function runUiSteps(session: UiSession): Promise<void> {
 			const match = new RegExp(`${n8nUrl.replace(/[.:/]/g, '\\$&')}/webhook/[0-9a-f-]{36}/webhook`).exec(urlText);
 			expectTrue(match, `no production URL under ${n8nUrl} in the webhook section: ${urlText}`);
 			productionUrl = match[0];
-			expectEqual(textDefects(await parametersText(page)), [], 'defects in the trigger panel');
+			// n8n's own explanation under the input panel, opened as a curious user would.
+			await ndv(page).getByText('When will this node trigger my flow?').click();
+			expectEqual(textDefects([await parametersText(page), await ndv(page).innerText()].join('\n')), [], 'defects in the trigger panel');
 			await shot(session, '06a-trigger-panel');
 		});
 

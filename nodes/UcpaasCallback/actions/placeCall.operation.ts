@@ -131,7 +131,7 @@ const description: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Each run places its calls again, and so does Retry On Fail (node settings): leave it off and route the error output instead',
+		displayName: 'Each run places its calls again, and Retry On Fail (Settings tab) would too: keep it off. To handle failed calls, set On Error to "Continue (using error output)" and route that output.',
 		name: 'retryNotice',
 		type: 'notice',
 		default: '',

@@ -12,7 +12,7 @@ export function appIdProperty(operation: string, purpose: string): INodeProperti
 		name: 'appId',
 		type: 'string',
 		default: '',
-		placeholder: "Empty: the credential's Default App ID",
+		placeholder: "Leave empty for the credential's default",
 		description: `The UCPaaS application that ${purpose}: its 32-character ID (console: 应用管理). Leave empty to use the Default App ID of the credential.`,
 		displayOptions: { show: { operation: [operation] } },
 	};
