@@ -110,15 +110,39 @@ export async function parameterLabels(page: Page): Promise<string[]> {
 		});
 }
 
-/** The parameters pane alone (not the input or output panel). */
+const EXPRESSION_PREVIEW = '[data-test-id^=parameter-expression-preview]';
+
+/**
+ * The parameters pane alone (not the input or output panel), without n8n's expression previews:
+ * what an expression evaluates to against the current input is the user's data, not the
+ * package's text (see expressionPreviews).
+ */
 export async function parametersText(page: Page): Promise<string> {
 	const labels = await ndv(page)
 		.locator('[data-test-id=parameter-item], .parameter-item')
-		.evaluateAll((elements) => elements.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => (e as HTMLElement).innerText));
+		.evaluateAll((elements, preview) => {
+			const visible = elements.filter((e) => (e as HTMLElement).offsetParent !== null) as HTMLElement[];
+			// Hidden for the read only, then shown again.
+			const previews = Array.from(document.querySelectorAll<HTMLElement>(preview));
+			const shown = previews.map((p) => p.style.display);
+			for (const p of previews) p.style.display = 'none';
+			const texts = visible.map((e) => e.innerText);
+			previews.forEach((p, i) => (p.style.display = shown[i]));
+			return texts;
+		}, EXPRESSION_PREVIEW);
 	const placeholders = await ndv(page)
 		.locator('input, textarea')
 		.evaluateAll((elements) => elements.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => (e as HTMLInputElement).placeholder));
 	return [...labels, ...placeholders].join('\n');
+}
+
+/** n8n's previews of expression parameters: the parameter's name and what its expression gives for this input. */
+export async function expressionPreviews(page: Page): Promise<string[]> {
+	return ndv(page)
+		.locator(`${EXPRESSION_PREVIEW}:not([data-test-id=parameter-expression-preview-value])`)
+		.evaluateAll((elements) =>
+			elements.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => `${e.getAttribute('data-test-id')?.replace('parameter-expression-preview-', '')}: ${(e as HTMLElement).innerText.trim()}`),
+		);
 }
 
 export async function fillParameter(page: Page, name: string, value: string): Promise<void> {

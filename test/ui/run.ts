@@ -149,6 +149,9 @@ async function main(): Promise<number> {
 
 	const [pageErrors, network, secrets, cleanup] = SESSION_CHECKS;
 	const browser = editor;
+	const noise = browser.events.filter(isKnownNoise);
+	const registryNoise = noise.filter((e) => e.url === REGISTRY_LOOKUP).length;
+	list.note(`filtered as n8n's own: ${registryNoise} registry-lookup events, ${noise.length - registryNoise} others (the 401 before sign-in, requests cut short by navigation)`);
 	await list.check(pageErrors, () => {
 		const unexpected = browser.events.filter((e) => !isKnownNoise(e)).map((e) => `[step ${e.step}] ${e.kind}: ${e.text} (${e.url})`);
 		expectEqual(unexpected, [], 'page errors, console errors and failed requests');

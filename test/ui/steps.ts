@@ -24,6 +24,7 @@ import {
 	credentialModal,
 	creatorText,
 	executeStep,
+	expressionPreviews,
 	fillCredential,
 	fillParameter,
 	ndv,
@@ -112,6 +113,7 @@ export const UI_CHECKS = [
 	'3 credential modal: with the right token the test passes (n8n closes the modal; reopened it says "Connection tested successfully"); the token is not sent back to the page',
 	'4 Execute step: the output panel shows the callId; the sandbox saw exactly one signed callBack',
 	'5 bad callee: the error names the field ("Item 1: \\"Callee Number\\" (to)") and says nothing was sent; the sandbox saw nothing new',
+	'5 the other operations\' panels (Cancel Callback, Download Recording): the field everyone fills first, no "undefined", "NaN", "[object Object]" or raw JSON',
 	'6 trigger panel: the production URL, and a notice whose words match this n8n (Webhook URLs, publish, Execute step, Test this trigger)',
 	'6 trigger: published in the editor (the activation message shows); a sandbox call pushes to the production URL; the execution is listed in the editor with the call\'s callhangup item',
 ];
@@ -119,7 +121,7 @@ export const UI_CHECKS = [
 export async function runUiSteps(session: UiSession): Promise<void> {
 	const { editor, n8nUrl, sandbox, checks } = session;
 	const { page } = editor;
-	const [creator, panel, credentialBad, credentialOk, execute, badCallee, triggerPanel, triggerRun] = UI_CHECKS;
+	const [creator, panel, credentialBad, credentialOk, execute, badCallee, otherPanels, triggerPanel, triggerRun] = UI_CHECKS;
 	const actions = operationActions();
 	const placeAction = actions[0];
 
@@ -278,6 +280,27 @@ export async function runUiSteps(session: UiSession): Promise<void> {
 			await new Promise((resolve) => setTimeout(resolve, 1_500));
 			expectEqual(sandbox.requests.slice(before).map((r) => `${r.method} ${r.path}`), [], 'requests the sandbox received');
 		});
+
+	editor.step = '05b';
+	await checksAfter(checks, added, 'the Callback panel did not open', otherPanels, async () => {
+		const expected: Record<string, string[]> = {
+			'Cancel Callback': ['Credential', 'Resource', 'Operation', 'Call ID', 'App ID', 'Options'],
+			'Download Recording': ['Credential', 'Resource', 'Operation', 'Recording URL', 'Call ID', 'Put Output File in Field', 'Options'],
+		};
+		const seen: Record<string, string[]> = {};
+		const defects: string[] = [];
+		for (const [operation, order] of Object.entries(expected)) {
+			await ndv(page).locator('[data-test-id=parameter-input-operation]').click();
+			await page.locator('.el-select-dropdown__item').filter({ hasText: operation }).first().click();
+			seen[operation] = await settle(() => parameterLabels(page), (labels) => labels.includes(order[3]));
+			defects.push(...textDefects(await parametersText(page)));
+			const previews = await expressionPreviews(page);
+			if (previews.length) checks.note(`${operation}: n8n previews its expression defaults against this input (a manual trigger): ${previews.join('; ')}`);
+			await shot(session, `05b-${operation.toLowerCase().replace(/ /g, '-')}-panel`);
+		}
+		expectEqual(seen, expected, 'panel order per operation');
+		expectEqual(defects, [], 'defects in the panels');
+	});
 
 	editor.step = '06';
 	let productionUrl: string | undefined;
