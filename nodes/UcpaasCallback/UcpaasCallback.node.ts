@@ -14,7 +14,7 @@ export class UcpaasCallback implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ { placeCall: "Place Callback", cancelCall: "Cancel Callback", downloadRecording: "Download Recording" }[$parameter["operation"]] }}',
-		description: 'Place and cancel UCPaaS two-way callback calls: the platform rings the caller, then the callee, and bridges them',
+		description: 'Place and cancel UCPaaS two-way callback calls (the platform rings the caller, then the callee, and bridges them), and download their recordings',
 		defaults: { name: 'UCPaaS Callback' },
 		// Without this n8n names a new node after its operation's action, a sentence that the canvas
 		// cuts off ("Place a callback that rings the caller then th…") and expressions must quote.

@@ -27,7 +27,7 @@ export class UcpaasCallbackTrigger implements INodeType {
 			'={{ ($parameter["events"] || []).map((e) => ({ callreq: "Call Request", callestablish: "Call Connected", callhangup: "Call Ended" })[e] || e).join(", ") }}',
 		// n8n's node creator shows this text for the merged "UCPaaS Callback" entry too (it takes the
 		// trigger's description for a node and trigger it pairs), so it speaks for both.
-		description: 'Place UCPaaS two-way callback calls, and start workflows from their call events: call request, call connected, call ended',
+		description: 'Place UCPaaS two-way callback calls, download their recordings, and start workflows from their call events: call request, call connected, call ended',
 		defaults: { name: 'UCPaaS Callback Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
