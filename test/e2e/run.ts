@@ -26,7 +26,8 @@ import { ensureN8nApp, N8N_VERSION, type N8nApp } from './n8nApp';
 import { N8nInstance, type CliRun } from './n8nInstance';
 import { cacheRoot, ensureNode24 } from './nodeRuntime';
 import { buildAndPack, installedDependencies, installLikeN8n } from './packageInstall';
-import { killAllChildrenNow, stopAllChildren } from './processes';
+import { createCleanups } from './cleanups';
+import { killAllChildrenNow } from './processes';
 import { runServerChecks, SERVER_CHECKS } from './serverChecks';
 import { runScenarios, scenarioCheckNames, SCENARIOS } from './workflowChecks';
 
@@ -35,23 +36,8 @@ const WORKFLOWS = path.join(__dirname, 'workflows');
 /** Every fixture: the `n8n execute` scenarios and the trigger workflow the server checks activate. */
 const WORKFLOW_FILES = readdirSync(WORKFLOWS).filter((file) => file.endsWith('.json'));
 
-/** Cleanups run once, newest first, whether the run ends normally, fails or is interrupted. */
-const cleanups: Array<() => Promise<void> | void> = [];
-let cleaning: Promise<void> | undefined;
-
-function cleanUp(): Promise<void> {
-	cleaning ??= (async () => {
-		await stopAllChildren();
-		for (const task of cleanups.reverse()) {
-			try {
-				await task();
-			} catch (error) {
-				console.log(`  cleanup: ${error instanceof Error ? error.message : String(error)}`);
-			}
-		}
-	})();
-	return cleaning;
-}
+const cleanups = createCleanups({ stopChildren: 'first' });
+const cleanUp = () => cleanups.run();
 
 let checks: CheckList | undefined;
 

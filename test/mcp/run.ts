@@ -28,7 +28,8 @@ import { N8nInstance } from '../e2e/n8nInstance';
 import { startN8nServer, type RunningServer } from '../e2e/n8nServer';
 import { cacheRoot, ensureNode24 } from '../e2e/nodeRuntime';
 import { buildAndPack, installLikeN8n } from '../e2e/packageInstall';
-import { killAllChildrenNow, stopAllChildren } from '../e2e/processes';
+import { createCleanups } from '../e2e/cleanups';
+import { killAllChildrenNow } from '../e2e/processes';
 import type { N8nRestClient } from '../e2e/restClient';
 import { expectNoRepeatAdvice, expectWarnsCallMayExist } from './agentText';
 import { executionRun, listExecutions, loginAsOwner, publish, waitFor } from './n8nSide';
@@ -36,13 +37,6 @@ import { runToolChecks, toolCheckNames } from './toolChecks';
 import { CANCEL_NODE, FROM_AI, fromAiExpression, MCP_PATH, MCP_WORKFLOW_ID, PLACE_NODE, PLACE_TOOL, writeWorkflowImport } from './workflow';
 
 const REPO = path.resolve(__dirname, '..', '..');
-
-/** The summary line CI reads: `mcp: N passed, N failed`. */
-class McpCheckList extends CheckList {
-	summary(): string {
-		return `mcp: ${this.passed} passed, ${this.failed} failed`;
-	}
-}
 
 const CHECKS = {
 	setup: `mcp: setup: Node 24 and n8n ${N8N_VERSION} installed and complete`,
@@ -60,25 +54,10 @@ const CHECKS = {
 
 const TRANSPORTS = ['http', 'sse'] as const;
 
-/** Cleanups run once, newest first, whether the run ends normally, fails or is interrupted. */
-const cleanups: Array<() => Promise<void> | void> = [];
-let cleaning: Promise<void> | undefined;
+const cleanups = createCleanups();
+const cleanUp = () => cleanups.run();
 
-function cleanUp(): Promise<void> {
-	cleaning ??= (async () => {
-		for (const task of cleanups.reverse()) {
-			try {
-				await task();
-			} catch (error) {
-				console.log(`  cleanup: ${error instanceof Error ? error.message : String(error)}`);
-			}
-		}
-		await stopAllChildren();
-	})();
-	return cleaning;
-}
-
-let checks: McpCheckList | undefined;
+let checks: CheckList | undefined;
 
 function onSignal(signal: NodeJS.Signals): void {
 	if (checks) checks.quiet = true;
@@ -110,7 +89,8 @@ async function main(): Promise<number> {
 	process.once('SIGTERM', onSignal);
 	process.once('exit', killAllChildrenNow);
 
-	const list = new McpCheckList();
+	// The summary line CI reads: `mcp: N passed, N failed`.
+	const list = new CheckList('mcp');
 	checks = list;
 	console.log(`mcp: UCPaaS Callback as AI tools behind n8n ${N8N_VERSION}'s MCP Server Trigger (cache ${cacheRoot()})`);
 	const allToolChecks = TRANSPORTS.flatMap((t) => toolCheckNames(t));
@@ -258,9 +238,9 @@ async function checkExecutions(rest: N8nRestClient, app: N8nApp, toolCalls: Arra
 }
 
 /** Set once there is an n8n instance: the secret and network scans and the cleanup check. */
-let closingChecks: ((list: McpCheckList) => Promise<void>) | undefined;
+let closingChecks: ((list: CheckList) => Promise<void>) | undefined;
 
-async function finish(list: McpCheckList, started: number, skipped: string[] = []): Promise<number> {
+async function finish(list: CheckList, started: number, skipped: string[] = []): Promise<number> {
 	for (const name of skipped) list.skip(name, 'an earlier step failed');
 	if (closingChecks) await closingChecks(list);
 	else for (const name of [CHECKS.secrets, CHECKS.network, CHECKS.cleanup]) list.skip(name, 'there was no n8n instance');

@@ -27,7 +27,8 @@ import { ensureN8nApp, N8N_VERSION, type N8nApp } from '../e2e/n8nApp';
 import { freePort, N8nInstance } from '../e2e/n8nInstance';
 import { cacheRoot, ensureNode24 } from '../e2e/nodeRuntime';
 import { buildAndPack, installLikeN8n, type PackedPackage } from '../e2e/packageInstall';
-import { killAllChildrenNow, stopAllChildren } from '../e2e/processes';
+import { createCleanups } from '../e2e/cleanups';
+import { killAllChildrenNow } from '../e2e/processes';
 import { N8nRestClient } from '../e2e/restClient';
 import { ensureDebianPackages } from '../e2e/systemPackages';
 import { startN8nProcess, type ClusterSettings, type N8nProcess } from './cluster';
@@ -84,23 +85,8 @@ const CHECKS = {
 	cleanup: 'cleanup: every process stopped (process groups empty), temp folders removed',
 };
 
-/** Cleanups run once, newest first, whether the run ends normally, fails or is interrupted. */
-const cleanups: Array<() => Promise<void> | void> = [];
-let cleaning: Promise<void> | undefined;
-
-function cleanUp(): Promise<void> {
-	cleaning ??= (async () => {
-		for (const task of cleanups.reverse()) {
-			try {
-				await task();
-			} catch (error) {
-				console.log(`  cleanup: ${error instanceof Error ? error.message : String(error)}`);
-			}
-		}
-		await stopAllChildren();
-	})();
-	return cleaning;
-}
+const cleanups = createCleanups();
+const cleanUp = () => cleanups.run();
 
 let checks: CheckList | undefined;
 let failedRun = false;

@@ -26,7 +26,8 @@ import { N8nInstance } from '../e2e/n8nInstance';
 import { startN8nServer, type RunningServer } from '../e2e/n8nServer';
 import { cacheRoot, ensureNode24 } from '../e2e/nodeRuntime';
 import { buildAndPack, installLikeN8n } from '../e2e/packageInstall';
-import { killAllChildrenNow, stopAllChildren } from '../e2e/processes';
+import { createCleanups } from '../e2e/cleanups';
+import { killAllChildrenNow } from '../e2e/processes';
 import { ensureDebianPackages } from '../e2e/systemPackages';
 import { EditorBrowser } from './browser';
 import { signIn } from './editor';
@@ -52,23 +53,8 @@ const SESSION_CHECKS = [
 	'cleanup: browser, n8n and its task runners, the sandbox stopped; user folder removed',
 ];
 
-/** Cleanups run once, newest first, whether the run ends normally, fails or is interrupted. */
-const cleanups: Array<() => Promise<void> | void> = [];
-let cleaning: Promise<void> | undefined;
-
-function cleanUp(): Promise<void> {
-	cleaning ??= (async () => {
-		for (const task of cleanups.reverse()) {
-			try {
-				await task();
-			} catch (error) {
-				console.log(`  cleanup: ${error instanceof Error ? error.message : String(error)}`);
-			}
-		}
-		await stopAllChildren();
-	})();
-	return cleaning;
-}
+const cleanups = createCleanups();
+const cleanUp = () => cleanups.run();
 
 let checks: CheckList | undefined;
 
