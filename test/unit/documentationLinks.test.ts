@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: reads the README and the codex files from the repository */
 /**
  * The editor's "Docs" links (codex files, the credential's documentationUrl) point into the README
  * by heading anchor. A renamed heading breaks them silently, so each anchor must name a heading
