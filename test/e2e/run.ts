@@ -19,15 +19,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { CheckList, expectEqual, expectTrue } from './assertions';
+import { expectEqual, expectTrue } from './assertions';
 import { writeCredentialImport } from './credentials';
 import { expectNoOutboundAttempts, expectNoTokenIn, processesInside } from './hygieneChecks';
 import { ensureN8nApp, N8N_VERSION, type N8nApp } from './n8nApp';
 import { N8nInstance, type CliRun } from './n8nInstance';
 import { cacheRoot, ensureNode24 } from './nodeRuntime';
 import { buildAndPack, installedDependencies, installLikeN8n } from './packageInstall';
-import { createCleanups } from './cleanups';
-import { killAllChildrenNow } from './processes';
+import { Suite } from './suite';
 import { runServerChecks, SERVER_CHECKS } from './serverChecks';
 import { runScenarios, scenarioCheckNames, SCENARIOS } from './workflowChecks';
 
@@ -36,34 +35,21 @@ const WORKFLOWS = path.join(__dirname, 'workflows');
 /** Every fixture: the `n8n execute` scenarios and the trigger workflow the server checks activate. */
 const WORKFLOW_FILES = readdirSync(WORKFLOWS).filter((file) => file.endsWith('.json'));
 
-const cleanups = createCleanups({ stopChildren: 'first' });
+const suite = new Suite('e2e', { stopping: 'stopping n8n and the sandbox, removing the user folder', stopChildren: 'first' });
+const { cleanups } = suite;
 const cleanUp = () => cleanups.run();
-
-let checks: CheckList | undefined;
-
-function onSignal(signal: NodeJS.Signals): void {
-	if (checks) checks.quiet = true;
-	console.log(`\ne2e: ${signal}: stopping n8n and the sandbox, removing the user folder`);
-	void cleanUp().finally(() => process.exit(130));
-}
 
 const loggedSuccess = (cli: CliRun, text: string) => cli.logs.some((l) => l.message === text);
 
 async function main(): Promise<number> {
-	const started = Date.now();
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
-	process.once('exit', killAllChildrenNow);
-
-	const list = new CheckList();
-	checks = list;
+	const list = suite.checks;
 	console.log(`e2e: n8n-nodes-ucpaas inside n8n ${N8N_VERSION} (cache ${cacheRoot()})`);
 
 	let app: N8nApp | undefined;
 	await list.check(`setup: Node 24 and n8n ${N8N_VERSION} installed and complete`, async () => {
 		app = await ensureN8nApp(await ensureNode24());
 	});
-	if (!app) return finish(list, started, ['package', 'import', ...scenarioCheckNames(), ...SERVER_CHECKS]);
+	if (!app) return suite.finish(['package', 'import', ...scenarioCheckNames(), ...SERVER_CHECKS]);
 
 	const { runtime } = app;
 	const sandbox: Sandbox = await startSandbox({ host: '127.0.0.1', port: 0, quiet: true });
@@ -123,25 +109,7 @@ async function main(): Promise<number> {
 		expectEqual(processesInside(folder), [], 'processes left in the user folder');
 		expectTrue(!existsSync(folder), `${folder} still exists`);
 	});
-	return finish(list, started);
+	return suite.finish();
 }
 
-function finish(list: CheckList, started: number, skipped: string[] = []): number {
-	for (const name of skipped) list.skip(name, 'setup failed');
-	console.log(`e2e: finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-	// Last and alone on its line: the plain 'N passed, N failed' summary CI reads.
-	console.log(list.summary());
-	return list.failed === 0 ? 0 : 1;
-}
-
-main()
-	.then(async (code) => {
-		await cleanUp();
-		process.exit(code);
-	})
-	.catch(async (error: unknown) => {
-		console.log(`e2e: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-		await cleanUp();
-		console.log(`e2e: ${checks?.passed ?? 0} passed, ${(checks?.failed ?? 0) + 1} failed`);
-		process.exit(1);
-	});
+suite.run(main);

@@ -28,8 +28,7 @@ import { N8nInstance } from '../e2e/n8nInstance';
 import { startN8nServer, type RunningServer } from '../e2e/n8nServer';
 import { cacheRoot, ensureNode24 } from '../e2e/nodeRuntime';
 import { buildAndPack, installLikeN8n } from '../e2e/packageInstall';
-import { createCleanups } from '../e2e/cleanups';
-import { killAllChildrenNow } from '../e2e/processes';
+import { Suite } from '../e2e/suite';
 import type { N8nRestClient } from '../e2e/restClient';
 import { expectNoRepeatAdvice, expectWarnsCallMayExist } from './agentText';
 import { executionRun, listExecutions, loginAsOwner, publish, waitFor } from './n8nSide';
@@ -54,16 +53,9 @@ const CHECKS = {
 
 const TRANSPORTS = ['http', 'sse'] as const;
 
-const cleanups = createCleanups();
+const suite = new Suite('mcp', { stopping: 'stopping n8n and the sandbox, removing the user folder' });
+const { cleanups } = suite;
 const cleanUp = () => cleanups.run();
-
-let checks: CheckList | undefined;
-
-function onSignal(signal: NodeJS.Signals): void {
-	if (checks) checks.quiet = true;
-	console.log(`\nmcp: ${signal}: stopping n8n and the sandbox, removing the user folder`);
-	void cleanUp().finally(() => process.exit(130));
-}
 
 /** The app's own parser of `$fromAI()` calls (n8n-workflow from-ai-parse-utils.js). */
 function appFromAiParser(app: N8nApp): (text: string) => Array<{ key: string; description?: string; type?: string }> {
@@ -84,14 +76,7 @@ async function mcpRegistered(url: string, origin: string): Promise<true | undefi
 }
 
 async function main(): Promise<number> {
-	const started = Date.now();
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
-	process.once('exit', killAllChildrenNow);
-
-	// The summary line CI reads: `mcp: N passed, N failed`.
-	const list = new CheckList('mcp');
-	checks = list;
+	const list = suite.checks;
 	console.log(`mcp: UCPaaS Callback as AI tools behind n8n ${N8N_VERSION}'s MCP Server Trigger (cache ${cacheRoot()})`);
 	const allToolChecks = TRANSPORTS.flatMap((t) => toolCheckNames(t));
 
@@ -118,7 +103,7 @@ async function main(): Promise<number> {
 	await list.check(CHECKS.setup, async () => {
 		app = await ensureN8nApp(await ensureNode24());
 	});
-	if (!app) return finish(list, started, [CHECKS.fromAi, CHECKS.install, CHECKS.imports, CHECKS.server, CHECKS.published, ...allToolChecks, CHECKS.executions]);
+	if (!app) return finish(list, [CHECKS.fromAi, CHECKS.install, CHECKS.imports, CHECKS.server, CHECKS.published, ...allToolChecks, CHECKS.executions]);
 	const runtime = app.runtime;
 
 	await list.check(CHECKS.fromAi, () => {
@@ -173,7 +158,7 @@ async function main(): Promise<number> {
 			expectEqual(workflow.code, 0, `import:workflow exit code (${workflow.stderr.trim().split('\n').slice(-3).join(' | ')})`);
 			expectTrue(workflow.logs.some((l) => l.message === 'Successfully imported 1 workflow.'), 'n8n did not report "Successfully imported 1 workflow."');
 		}));
-	if (!ready) return finish(list, started, [CHECKS.server, CHECKS.published, ...allToolChecks, CHECKS.executions]);
+	if (!ready) return finish(list, [CHECKS.server, CHECKS.published, ...allToolChecks, CHECKS.executions]);
 
 	let server: RunningServer | undefined;
 	let rest: N8nRestClient | undefined;
@@ -205,7 +190,7 @@ async function main(): Promise<number> {
 		await list.check(CHECKS.executions, () => checkExecutions(client, app as N8nApp, toolCalls));
 	}
 	await server?.stop();
-	return finish(list, started);
+	return finish(list);
 }
 
 /**
@@ -240,24 +225,11 @@ async function checkExecutions(rest: N8nRestClient, app: N8nApp, toolCalls: Arra
 /** Set once there is an n8n instance: the secret and network scans and the cleanup check. */
 let closingChecks: ((list: CheckList) => Promise<void>) | undefined;
 
-async function finish(list: CheckList, started: number, skipped: string[] = []): Promise<number> {
+async function finish(list: CheckList, skipped: string[] = []): Promise<number> {
 	for (const name of skipped) list.skip(name, 'an earlier step failed');
 	if (closingChecks) await closingChecks(list);
 	else for (const name of [CHECKS.secrets, CHECKS.network, CHECKS.cleanup]) list.skip(name, 'there was no n8n instance');
-	console.log(`mcp: finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-	// Last and alone on its line: the plain 'N passed, N failed' summary CI reads.
-	console.log(list.summary());
-	return list.failed === 0 ? 0 : 1;
+	return suite.finish();
 }
 
-main()
-	.then(async (code) => {
-		await cleanUp();
-		process.exit(code);
-	})
-	.catch(async (error: unknown) => {
-		console.log(`mcp: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-		await cleanUp();
-		console.log(`mcp: ${checks?.passed ?? 0} passed, ${(checks?.failed ?? 0) + 1} failed`);
-		process.exit(1);
-	});
+suite.run(main);

@@ -21,14 +21,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { CheckList, expectEqual, expectTrue } from '../e2e/assertions';
+import { expectEqual, expectTrue } from '../e2e/assertions';
 import { expectNoOutboundAttempts, expectNoTokenIn, processesInside } from '../e2e/hygieneChecks';
 import { ensureN8nApp, N8N_VERSION, type N8nApp } from '../e2e/n8nApp';
 import { freePort, N8nInstance } from '../e2e/n8nInstance';
 import { cacheRoot, ensureNode24 } from '../e2e/nodeRuntime';
 import { buildAndPack, installLikeN8n, type PackedPackage } from '../e2e/packageInstall';
-import { createCleanups } from '../e2e/cleanups';
-import { killAllChildrenNow } from '../e2e/processes';
+import { Suite } from '../e2e/suite';
 import { N8nRestClient } from '../e2e/restClient';
 import { ensureDebianPackages } from '../e2e/systemPackages';
 import { startN8nProcess, type ClusterSettings, type N8nProcess } from './cluster';
@@ -85,17 +84,11 @@ const CHECKS = {
 	cleanup: 'cleanup: every process stopped (process groups empty), temp folders removed',
 };
 
-const cleanups = createCleanups();
+const suite = new Suite('queue', { stopping: 'stopping n8n, the workers, Redis and Postgres, removing the folders' });
+const { cleanups } = suite;
 const cleanUp = () => cleanups.run();
 
-let checks: CheckList | undefined;
 let failedRun = false;
-
-function onSignal(signal: NodeJS.Signals): void {
-	if (checks) checks.quiet = true;
-	console.log(`\nqueue: ${signal}: stopping n8n, the workers, Redis and Postgres, removing the folders`);
-	void cleanUp().finally(() => process.exit(130));
-}
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const rounded = (ms: number) => `${Math.round(ms)} ms`;
@@ -123,13 +116,7 @@ async function stopCluster(run: Run): Promise<void> {
 }
 
 async function main(): Promise<number> {
-	const started = Date.now();
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
-	process.once('exit', killAllChildrenNow);
-
-	const list = new CheckList('queue');
-	checks = list;
+	const list = suite.checks;
 	console.log(`queue: n8n-nodes-ucpaas in n8n ${N8N_VERSION} queue mode (cache ${cacheRoot()})`);
 
 	const runDir = mkdtempSync(path.join(tmpdir(), 'n8n-nodes-ucpaas-queue-'));
@@ -152,7 +139,7 @@ async function main(): Promise<number> {
 		app = await ensureN8nApp(await ensureNode24());
 		pkg = await buildAndPack(REPO, runDir);
 	});
-	if (!app || !pkg) return finish(list, started, Object.values(CHECKS).slice(1));
+	if (!app || !pkg) return suite.finish(Object.values(CHECKS).slice(1));
 
 	const run: Run = { app, pkg, runDir, logDir, instances: [], processes: [] };
 	cleanups.push(() => {
@@ -296,7 +283,7 @@ async function main(): Promise<number> {
 		expectEqual(members, [], 'processes left in the process groups started');
 		expectEqual(folders.filter((folder) => existsSync(folder)), [], 'folders left');
 	});
-	return finish(list, started);
+	return suite.finish();
 }
 
 function printFigures(figures: { fanOut?: FanOutFigures; trigger?: TriggerFigures; crash?: CrashOutcome; drain?: DrainOutcome; reconcile?: string }): void {
@@ -328,24 +315,6 @@ function printFigures(figures: { fanOut?: FanOutFigures; trigger?: TriggerFigure
 		);
 }
 
-function finish(list: CheckList, started: number, skipped: string[] = []): number {
-	for (const name of skipped) list.skip(name, 'setup failed');
-	console.log(`queue: finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-	// Last and alone on its line: the plain 'N passed, N failed' summary CI reads.
-	console.log(list.summary());
-	return list.failed === 0 ? 0 : 1;
-}
-
-main()
-	.then(async (code) => {
-		failedRun ||= code !== 0;
-		await cleanUp();
-		process.exit(code);
-	})
-	.catch(async (error: unknown) => {
-		failedRun = true;
-		console.log(`queue: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-		await cleanUp();
-		console.log(`queue: ${checks?.passed ?? 0} passed, ${(checks?.failed ?? 0) + 1} failed`);
-		process.exit(1);
-	});
+suite.run(main, (failed) => {
+	failedRun ||= failed;
+});

@@ -19,15 +19,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from '../../sandbox';
-import { CheckList, expectEqual, expectTrue } from '../e2e/assertions';
+import { expectEqual, expectTrue } from '../e2e/assertions';
 import { expectNoOutboundAttempts, expectNoTokenIn, processesInside } from '../e2e/hygieneChecks';
 import { ensureN8nApp, N8N_VERSION, type N8nApp } from '../e2e/n8nApp';
 import { N8nInstance } from '../e2e/n8nInstance';
 import { startN8nServer, type RunningServer } from '../e2e/n8nServer';
 import { cacheRoot, ensureNode24 } from '../e2e/nodeRuntime';
 import { buildAndPack, installLikeN8n } from '../e2e/packageInstall';
-import { createCleanups } from '../e2e/cleanups';
-import { killAllChildrenNow } from '../e2e/processes';
+import { Suite } from '../e2e/suite';
 import { ensureDebianPackages } from '../e2e/systemPackages';
 import { EditorBrowser } from './browser';
 import { signIn } from './editor';
@@ -53,25 +52,12 @@ const SESSION_CHECKS = [
 	'cleanup: browser, n8n and its task runners, the sandbox stopped; user folder removed',
 ];
 
-const cleanups = createCleanups();
+const suite = new Suite('ui', { stopping: 'stopping the browser, n8n and the sandbox, removing the user folder' });
+const { cleanups } = suite;
 const cleanUp = () => cleanups.run();
 
-let checks: CheckList | undefined;
-
-function onSignal(signal: NodeJS.Signals): void {
-	if (checks) checks.quiet = true;
-	console.log(`\nui: ${signal}: stopping the browser, n8n and the sandbox, removing the user folder`);
-	void cleanUp().finally(() => process.exit(130));
-}
-
 async function main(): Promise<number> {
-	const started = Date.now();
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
-	process.once('exit', killAllChildrenNow);
-
-	const list = new CheckList('ui');
-	checks = list;
+	const list = suite.checks;
 	console.log(`ui: n8n-nodes-ucpaas in the n8n ${N8N_VERSION} editor, in Debian's Chromium (cache ${cacheRoot()}, screenshots ${path.relative(REPO, SHOTS)}/)`);
 	const [systemCheck, appCheck, packageCheck, serverCheck] = SETUP_CHECKS;
 
@@ -83,7 +69,7 @@ async function main(): Promise<number> {
 	await list.check(appCheck, async () => {
 		app = await ensureN8nApp(await ensureNode24());
 	});
-	if (!system || !app) return finish(list, started, [packageCheck, serverCheck, ...UI_CHECKS, ...SESSION_CHECKS]);
+	if (!system || !app) return finish([packageCheck, serverCheck, ...UI_CHECKS, ...SESSION_CHECKS]);
 
 	const sandbox: Sandbox = await startSandbox({ host: '127.0.0.1', port: 0, quiet: true });
 	cleanups.push(() => sandbox.stop());
@@ -107,7 +93,7 @@ async function main(): Promise<number> {
 		const pkg = await buildAndPack(REPO, packDir);
 		await installLikeN8n(pkg, instance.nodesDir, runtime);
 	});
-	if (!installed) return finish(list, started, [serverCheck, ...UI_CHECKS, ...SESSION_CHECKS]);
+	if (!installed) return finish([serverCheck, ...UI_CHECKS, ...SESSION_CHECKS]);
 
 	rmSync(SHOTS, { recursive: true, force: true });
 	let editor: EditorBrowser | undefined;
@@ -127,7 +113,7 @@ async function main(): Promise<number> {
 		cleanups.push(() => browser.close());
 		await signIn(editor.page, server.url, OWNER.email, OWNER.password);
 	});
-	if (!up || !editor || !server) return finish(list, started, [...UI_CHECKS, ...SESSION_CHECKS]);
+	if (!up || !editor || !server) return finish([...UI_CHECKS, ...SESSION_CHECKS]);
 	list.note(`n8n ${server.url}; screenshots in ${SHOTS}`);
 
 	const session: UiSession = { editor, n8nUrl: server.url, sandbox, instance, checks: list, pageTexts: [] };
@@ -173,25 +159,9 @@ async function main(): Promise<number> {
 		expectTrue(!existsSync(folder), `${folder} still exists`);
 		expectTrue(!browser.browser.isConnected(), 'the browser is still running');
 	});
-	return finish(list, started);
+	return finish();
 }
 
-function finish(list: CheckList, started: number, skipped: string[] = []): number {
-	for (const name of skipped) list.skip(name, 'setup failed');
-	console.log(`ui: finished in ${((Date.now() - started) / 1000).toFixed(0)} s; screenshots in ${path.relative(REPO, SHOTS)}/`);
-	// Last and alone on its line: the plain 'N passed, N failed' summary CI reads.
-	console.log(list.summary());
-	return list.failed === 0 ? 0 : 1;
-}
+const finish = (skipped: string[] = []) => suite.finish(skipped, 'setup failed', `; screenshots in ${path.relative(REPO, SHOTS)}/`);
 
-main()
-	.then(async (code) => {
-		await cleanUp();
-		process.exit(code);
-	})
-	.catch(async (error: unknown) => {
-		console.log(`ui: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-		await cleanUp();
-		console.log(`ui: ${checks?.passed ?? 0} passed, ${(checks?.failed ?? 0) + 1} failed`);
-		process.exit(1);
-	});
+suite.run(main);
