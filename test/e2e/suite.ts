@@ -20,10 +20,16 @@ export class Suite {
 	readonly checks: CheckList;
 	readonly cleanups: Cleanups;
 	private readonly started = Date.now();
+	private crashed = false;
 
 	constructor(readonly label: string, private readonly options: SuiteOptions) {
 		this.checks = new CheckList(label);
 		this.cleanups = createCleanups({ stopChildren: options.stopChildren ?? 'last' });
+	}
+
+	/** Whether the run has failed so far: a check failed, or the run crashed (a cleanup step may keep the logs then). */
+	get failed(): boolean {
+		return this.crashed || this.checks.failed > 0;
 	}
 
 	/**
@@ -37,11 +43,8 @@ export class Suite {
 		return this.checks.failed === 0 ? 0 : 1;
 	}
 
-	/**
-	 * Runs `main`, then the cleanups, and exits with main's code. `onEnd` hears whether the run
-	 * failed before the cleanups run (a cleanup step may keep logs of a failed run).
-	 */
-	run(main: () => Promise<number>, onEnd?: (failed: boolean) => void): void {
+	/** Runs `main`, then the cleanups, and exits with main's code. */
+	run(main: () => Promise<number>): void {
 		// A second signal must not meet Node's default handler, which ends the process at once and
 		// orphans the children (Ctrl-C reaches tsx and this process both, and tsx relays it too):
 		// it kills every child process group now instead, and exits.
@@ -63,12 +66,11 @@ export class Suite {
 
 		main()
 			.then(async (code) => {
-				onEnd?.(code !== 0);
 				await this.cleanups.run();
 				process.exit(code);
 			})
 			.catch(async (error: unknown) => {
-				onEnd?.(true);
+				this.crashed = true;
 				console.log(`${this.label}: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 				await this.cleanups.run();
 				console.log(`${this.label}: ${this.checks.passed} passed, ${this.checks.failed + 1} failed`);

@@ -88,8 +88,6 @@ const suite = new Suite('queue', { stopping: 'stopping n8n, the workers, Redis a
 const { cleanups } = suite;
 const cleanUp = () => cleanups.run();
 
-let failedRun = false;
-
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const rounded = (ms: number) => `${Math.round(ms)} ms`;
 
@@ -125,7 +123,7 @@ async function main(): Promise<number> {
 	mkdirSync(logDir);
 	// On failure the logs are kept for a person to read (artifacts/ is git-ignored).
 	cleanups.push(() => {
-		if (!failedRun) return;
+		if (!suite.failed) return;
 		const kept = path.join(REPO, 'artifacts', `queue-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 		cpSync(logDir, kept, { recursive: true });
 		console.log(`  logs kept in ${kept}`);
@@ -272,7 +270,6 @@ async function main(): Promise<number> {
 	}
 
 	printFigures(figures);
-	failedRun = list.failed > 0;
 	await list.check(CHECKS.cleanup, async () => {
 		const folders = [runDir, ...run.instances.map((i) => i.userFolder), ...(run.postgres ? [run.postgres.dataDir] : [])];
 		const groups = [...run.processes.map((p) => p.pid), run.redis?.child.pid, run.postgres?.child.pid].filter((pid): pid is number => typeof pid === 'number');
@@ -315,6 +312,4 @@ function printFigures(figures: { fanOut?: FanOutFigures; trigger?: TriggerFigure
 		);
 }
 
-suite.run(main, (failed) => {
-	failedRun ||= failed;
-});
+suite.run(main);
