@@ -25,9 +25,9 @@ export class UcpaasCallbackTrigger implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ ($parameter["events"] || []).map((e) => ({ callreq: "Call Request", callestablish: "Call Connected", callhangup: "Call Ended" })[e] || e).join(", ") }}',
-		// n8n's node creator shows this text for the merged "UCPaaS Callback" entry too (it takes the
-		// trigger's description for a node and trigger it pairs), so it speaks for both.
-		description: 'Place UCPaaS two-way callback calls, download their recordings, and start workflows from their call events: call request, call connected, call ended',
+		// What it triggers on, and nothing else: a reviewer (and n8n's node creator, under the trigger
+		// list of the merged "UCPaaS Callback" entry) reads a trigger's description as its events.
+		description: 'Starts the workflow when UCPaaS pushes a call event of a two-way callback call: call request, call connected or call ended',
 		defaults: { name: 'UCPaaS Callback Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

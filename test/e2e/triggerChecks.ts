@@ -36,7 +36,7 @@ import type { RunItem, WorkflowRun } from './runData';
 /** Must match test/e2e/workflows/trigger-events.json. */
 export const TRIGGER_WORKFLOW_ID = 'e2eUcpaasTrig01';
 const WEBHOOK_ID = '5b0e7c1e-2f43-4d8a-9c61-e2e0a0c9a501';
-const TRIGGER_NODE = 'UCPaaS Trigger';
+const TRIGGER_NODE = 'UCPaaS Callback Trigger';
 const NEXT_NODE = 'Log Call Event';
 
 const CALLEE = '13912340051';

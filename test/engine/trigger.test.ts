@@ -236,20 +236,12 @@ describe('pushes for someone else', () => {
 	});
 });
 
-describe('the old type name', () => {
-	test('a workflow saved with n8n-nodes-ucpaas.ucpaasTrigger still receives a call\'s events; the type is hidden from the node creator', async () => {
-		const trigger = await startTriggerServer({
-			type: 'n8n-nodes-ucpaas.ucpaasTrigger',
-			parameters: { events: ['callhangup'] },
-			credentials: { accountSid: DEFAULT_ACCOUNT.accountSid, authToken: DEFAULT_ACCOUNT.authToken, appId: DEFAULT_ACCOUNT.appId, baseUrl: 'http://127.0.0.1:1' },
-		});
-		const sandbox = await startSandbox({ pushUrl: trigger.url, quiet: true });
-		running.push({ sandbox, trigger });
-		const { callId, items, pushes } = await callAndSettle({ sandbox, trigger }, freshCallee(), 'legacy-1');
-		expect(items).toEqual([expect.objectContaining({ event: 'callhangup', callId, userData: 'legacy-1' })]);
-		expect(pushes.map((push) => push.reply)).toEqual([OK_REPLY, OK_REPLY, OK_REPLY]);
+describe('the node creator', () => {
+	test('the trigger is listed as UCPaaS Callback Trigger, paired with UCPaaS Callback, and is the package\'s only trigger type', async () => {
 		const { NODE_TYPES } = await import('../harness/engine');
-		expect(NODE_TYPES['n8n-nodes-ucpaas.ucpaasTrigger'].description).toMatchObject({ name: 'ucpaasTrigger', hidden: true });
+		// What n8n loads is package.json's list: exactly the node and its paired trigger.
+		const { n8n } = (await import('../../package.json')) as { n8n: { nodes: string[] } };
+		expect(n8n.nodes).toEqual(['dist/nodes/UcpaasCallback/UcpaasCallback.node.js', 'dist/nodes/UcpaasCallbackTrigger/UcpaasCallbackTrigger.node.js']);
 		expect(NODE_TYPES['n8n-nodes-ucpaas.ucpaasCallbackTrigger'].description).toMatchObject({ name: 'ucpaasCallbackTrigger', displayName: 'UCPaaS Callback Trigger' });
 		expect(NODE_TYPES['n8n-nodes-ucpaas.ucpaasCallbackTrigger'].description.hidden).toBeUndefined();
 	});

@@ -20,7 +20,6 @@ import { createDeferredPromise, NodeConnectionTypes, NodeHelpers, Workflow } fro
 
 import { UcpaasCallback } from '../../nodes/UcpaasCallback/UcpaasCallback.node';
 import { UcpaasCallbackTrigger } from '../../nodes/UcpaasCallbackTrigger/UcpaasCallbackTrigger.node';
-import { UcpaasTrigger } from '../../nodes/UcpaasTrigger/UcpaasTrigger.node';
 import { TestCredentialsHelper } from './credentialsHelper';
 
 /** A start node that emits the items given in its parameter: the test's stand-in for a trigger. */
@@ -49,8 +48,6 @@ export const NODE_TYPES = {
 	'test.itemsSource': new ItemsSource(),
 	'n8n-nodes-ucpaas.ucpaasCallback': new UcpaasCallback(),
 	'n8n-nodes-ucpaas.ucpaasCallbackTrigger': new UcpaasCallbackTrigger(),
-	// The trigger's first type name, still registered so saved workflows run.
-	'n8n-nodes-ucpaas.ucpaasTrigger': new UcpaasTrigger(),
 } satisfies Record<string, INodeType | IVersionedNodeType>;
 
 export const nodeTypes: INodeTypes = {

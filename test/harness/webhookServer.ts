@@ -30,8 +30,7 @@ import { NODE_TYPES, nodeTypes } from './engine';
  * webhook.service.js runWebhook), minus the database and the workflow run itself.
  */
 
-export type TriggerType = 'n8n-nodes-ucpaas.ucpaasCallbackTrigger' | 'n8n-nodes-ucpaas.ucpaasTrigger';
-const TRIGGER_TYPE: TriggerType = 'n8n-nodes-ucpaas.ucpaasCallbackTrigger';
+const TRIGGER_TYPE = 'n8n-nodes-ucpaas.ucpaasCallbackTrigger';
 const NODE_NAME = 'UCPaaS Callback Trigger';
 
 
@@ -67,16 +66,14 @@ export interface TriggerServerOptions {
 	credentials: ICredentialDataDecryptedObject;
 	/** 'webhook' = the Production URL (default), 'manual' = the Test URL. */
 	mode?: WorkflowExecuteMode;
-	/** The trigger's type name; the old `ucpaasTrigger` must keep working for saved workflows. */
-	type?: TriggerType;
 }
 
 /** One trigger node in a workflow; the Workflow constructor fills in parameter defaults, as it does for n8n. */
-function triggerWorkflow(parameters: INodeParameters, type: TriggerType = TRIGGER_TYPE): { node: INode; workflow: Workflow } {
+function triggerWorkflow(parameters: INodeParameters): { node: INode; workflow: Workflow } {
 	const node: INode = {
 		id: 'trigger',
 		name: NODE_NAME,
-		type,
+		type: TRIGGER_TYPE,
 		typeVersion: 1,
 		position: [0, 0],
 		webhookId: '6f1d7a52-3c4b-4e0f-9a1d-2b7c8e9f0a11',
@@ -95,16 +92,15 @@ export async function runWebhookMethod(
 	method: WebhookSetupMethodNames,
 	options: TriggerServerOptions & { activation?: WorkflowActivateMode },
 ): Promise<boolean> {
-	const type = options.type ?? TRIGGER_TYPE;
-	const { workflow } = triggerWorkflow(options.parameters, type);
+	const { workflow } = triggerWorkflow(options.parameters);
 	const additionalData = { credentialsHelper: new TestCredentialsHelper(options.credentials), variables: {} } as unknown as IWorkflowExecuteAdditionalData;
 	const context = new HookContext(workflow, workflow.getNode(NODE_NAME)!, additionalData, options.mode ?? 'webhook', options.activation ?? 'activate');
-	const hook = NODE_TYPES[type].webhookMethods!.default![method];
+	const hook = NODE_TYPES[TRIGGER_TYPE].webhookMethods!.default![method];
 	return await hook.call(context as unknown as IHookFunctions);
 }
 
 export async function startTriggerServer(options: TriggerServerOptions): Promise<TriggerServer> {
-	const { node, workflow } = triggerWorkflow(options.parameters, options.type);
+	const { node, workflow } = triggerWorkflow(options.parameters);
 	const credentialsHelper = new TestCredentialsHelper(options.credentials);
 	const mode = options.mode ?? 'webhook';
 	const deliveries: Delivery[] = [];
@@ -165,7 +161,7 @@ export async function startTriggerServer(options: TriggerServerOptions): Promise
 			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
 			variables: {},
 		} as unknown as IWorkflowExecuteAdditionalData;
-		const description = NODE_TYPES[options.type ?? TRIGGER_TYPE].description.webhooks![0];
+		const description = NODE_TYPES[TRIGGER_TYPE].description.webhooks![0];
 		const webhookData: IWebhookData = {
 			httpMethod: description.httpMethod as IHttpRequestMethods,
 			node: NODE_NAME,
@@ -179,7 +175,7 @@ export async function startTriggerServer(options: TriggerServerOptions): Promise
 		const context = new WebhookContext(workflow, workflow.getNode(NODE_NAME)!, additionalData, mode, webhookData, closeFunctions, null);
 
 		try {
-			const result = await NODE_TYPES[options.type ?? TRIGGER_TYPE].webhook!.call(context as unknown as IWebhookFunctions);
+			const result = await NODE_TYPES[TRIGGER_TYPE].webhook!.call(context as unknown as IWebhookFunctions);
 			delivery.result = result;
 			delivery.items = result.workflowData?.[0] ?? [];
 			if (result.noWebhookResponse !== true && !response.writableEnded) {
