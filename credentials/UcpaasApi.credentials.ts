@@ -40,7 +40,7 @@ export class UcpaasApi implements ICredentialType {
 
 	displayName = 'UCPaaS API';
 
-	documentationUrl = 'https://github.com/n8n-nodes-ucpaas/n8n-nodes-ucpaas#credentials';
+	documentationUrl = 'https://github.com/n8n-nodes-ucpaas/n8n-nodes-ucpaas/blob/main/docs/credentials.md#fields';
 
 	icon: Icon = { light: 'file:../icons/ucpaas.svg', dark: 'file:../icons/ucpaas.dark.svg' };
 
