@@ -4,8 +4,9 @@
  * - The editor's "Docs" links (codex files, the credential's documentationUrl) are GitHub URLs:
  *   each is mapped to the file it names in this repository, which must exist and, for an anchor,
  *   have that heading, slugged the way GitHub slugs it.
- * - Every relative link and image in README.md and docs/*.md must reach an existing file (and
- *   heading, for an anchor), and so must any absolute link into this repository.
+ * - Every relative link and image in README.md, docs/*.md, CHANGELOG.md and sandbox/README.md must
+ *   reach an existing file (and heading, for an anchor), and so must any absolute link into this
+ *   repository.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -97,6 +98,8 @@ function codexLinks(): Array<[string, string]> {
 
 const markdownPages = () => [
 	join(ROOT, 'README.md'),
+	join(ROOT, 'CHANGELOG.md'),
+	join(ROOT, 'sandbox', 'README.md'),
 	...readdirSync(join(ROOT, 'docs'))
 		.filter((file) => file.endsWith('.md'))
 		.map((file) => join(ROOT, 'docs', file)),
@@ -132,7 +135,7 @@ describe('documentation links', () => {
 		});
 	});
 
-	describe('links in README.md and docs/', () => {
+	describe('links in README.md, docs/, CHANGELOG.md and sandbox/README.md', () => {
 		const pages = markdownPages();
 
 		test('there are pages and links to check', () => {
