@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL } from '../nodes/shared/baseUrl';
+import { accountPath, ENDPOINTS } from '../nodes/shared/endpoints';
 import { RESP_CODES, SUCCESS_CODE, type RespCodeInfo } from '../nodes/shared/respCodes';
 import { signRequestOptions } from '../nodes/shared/signRequestOptions';
 
@@ -86,10 +87,11 @@ export class UcpaasApi implements ICredentialType {
 	): Promise<IHttpRequestOptions> => signRequestOptions(credentials, requestOptions);
 
 	test: ICredentialTestRequest = {
+		// The account itself: read-only, no call, no cost, and it fails on every credential problem.
 		request: {
 			baseURL: `={{$credentials.baseUrl || "${DEFAULT_BASE_URL}"}}`,
-			url: '=/2014-06-30/Accounts/{{$credentials.accountSid.trim()}}',
-			method: 'GET',
+			url: `=${accountPath('{{$credentials.accountSid.trim()}}', ENDPOINTS.accountInfo)}`,
+			method: ENDPOINTS.accountInfo.method,
 			headers: { Accept: 'application/json' },
 		},
 		rules: testRules,

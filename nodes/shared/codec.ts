@@ -1,5 +1,6 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 
+import { isRecord } from './isRecord';
 import type { WireFormat } from './mediaTypes';
 
 /** A reply or push that cannot be read. The message is safe to show: it never quotes the body. */
@@ -80,10 +81,6 @@ export function sniffFormat(text: string): WireFormat | undefined {
 	if (first === '{') return 'json';
 	if (first === '<') return 'xml';
 	return undefined;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The vendor's own sample reply has a key written `" callId "`: read keys with the padding removed. */

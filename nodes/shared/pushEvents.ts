@@ -1,13 +1,11 @@
 import { beijingToIso } from './beijingTime';
-import { decodeDocument, isRecord, WireFormatError } from './codec';
+import { decodeDocument, WireFormatError } from './codec';
+import { isRecord } from './isRecord';
 
 /**
  * The platform's pushes (HTTP POST, `text/xml`, root `<request>`) and the reply each one gets.
  * Every decision lives here, as pure functions, so the trigger node only moves bytes.
  */
-
-export const PUSH_EVENTS = ['callreq', 'callestablish', 'callhangup'] as const;
-export type PushEventName = (typeof PUSH_EVENTS)[number];
 
 /** Far above any real push (well under 2 KiB), far below what could cost anything to read. */
 export const MAX_PUSH_BYTES = 64 * 1024;

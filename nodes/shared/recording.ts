@@ -1,4 +1,4 @@
-import { checkBaseUrl } from './baseUrl';
+import { checkBaseUrl, isLoopbackHostname } from './baseUrl';
 import { RECORDING } from './endpoints';
 
 /**
@@ -7,14 +7,6 @@ import { RECORDING } from './endpoints';
  * can send one. So the host rule is checked twice, by the node before anything is sent (to name
  * the item and field) and by the credential's signer (the last gate before the token is used).
  */
-
-/**
- * Internal header the node sets to ask the credential's signer for a recording signature. Its
- * value is the callId the signature covers. The signer removes it: it never goes on the wire.
- */
-export const RECORDING_SIGN_HEADER = 'x-ucpaas-sign-recording-for';
-
-const LOOPBACK_HOSTNAMES = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 export type RecordingUrlCheck = { ok: true; url: URL } | { ok: false; problem: string };
 
@@ -40,7 +32,7 @@ export function checkRecordingUrl(value: string, baseUrl: unknown): RecordingUrl
 	const url = new URL(text);
 	const shown = `${url.protocol}//${url.host}`;
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, problem: `must use https; got ${url.protocol}` };
-	if (url.protocol === 'http:' && !LOOPBACK_HOSTNAMES.test(url.hostname)) {
+	if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname)) {
 		return { ok: false, problem: `must use https (plain http only to this machine, e.g. the local sandbox); got ${shown}: the signature would travel in clear text` };
 	}
 	if (url.username !== '' || url.password !== '') return { ok: false, problem: 'must not hold a user name or password' };

@@ -13,6 +13,8 @@
  * Where the sources disagree, the choice made is noted next to the code.
  */
 
+import { TIMESTAMP_VALIDITY_MINUTES } from './beijingTime';
+
 /** One documented UCPaaS respCode. */
 export interface RespCodeInfo {
 	/** English meaning, a sentence fragment starting with a capital, no trailing period. */
@@ -21,8 +23,12 @@ export interface RespCodeInfo {
 	zh: string;
 	/** What the user should do about it, for the common codes (a full sentence). */
 	hint?: string;
-	/** True when a retry of the same request later may succeed (balance, busy callee, platform error). */
-	transient?: boolean;
+	/**
+	 * The platform answered with this code, and yet the request may have taken effect (an internal
+	 * error in the middle of placing a call). Every other failure code means it was refused: nothing
+	 * happened. Place Callback never sends such a request again within one execution.
+	 */
+	mayHaveTakenEffect?: true;
 }
 
 export const SUCCESS_CODE = '000000';
@@ -57,7 +63,6 @@ export const RESP_CODES: Readonly<Record<string, RespCodeInfo>> = Object.freeze(
 		en: 'Insufficient balance',
 		zh: '余额不足',
 		hint: HINT_TOP_UP,
-		transient: true,
 	},
 	'100002': { en: 'Illegal number format', zh: '数字非法', hint: HINT_NUMBER_FORMAT },
 	'100003': {
@@ -101,7 +106,6 @@ export const RESP_CODES: Readonly<Record<string, RespCodeInfo>> = Object.freeze(
 		en: 'Application balance insufficient',
 		zh: '应用餘額不足',
 		hint: 'Top up the balance available to this application in the UCPaaS console, then place the call again.',
-		transient: true,
 	},
 	'100020': {
 		en: 'Value too long',
@@ -121,13 +125,13 @@ export const RESP_CODES: Readonly<Record<string, RespCodeInfo>> = Object.freeze(
 		en: 'HTTP status not 200',
 		zh: 'HTTP状态码不等于200',
 		hint: HINT_PLATFORM_ERROR,
-		transient: true,
+		mayHaveTakenEffect: true,
 	},
 	'100699': {
 		en: 'Platform internal error',
 		zh: '系统内部错误',
 		hint: HINT_PLATFORM_ERROR,
-		transient: true,
+		mayHaveTakenEffect: true,
 	},
 
 	// 100: server constants only
@@ -165,7 +169,7 @@ export const RESP_CODES: Readonly<Record<string, RespCodeInfo>> = Object.freeze(
 	'101106': {
 		en: 'Timestamp expired',
 		zh: '请求包头Authorization参数解码后时间戳过期',
-		hint: 'The request timestamp was refused as expired: check that the clock of the n8n host is correct (synchronised with NTP); the time zone does not matter.',
+		hint: `The request timestamp was refused as expired (UCPaaS accepts one for ${TIMESTAMP_VALIDITY_MINUTES} minutes): check that the clock of the n8n host is correct (synchronised with NTP); the time zone does not matter.`,
 	},
 	'101107': {
 		en: 'Wrong SoftVersion in the request path',
@@ -304,7 +308,6 @@ export const RESP_CODES: Readonly<Record<string, RespCodeInfo>> = Object.freeze(
 		en: 'Client balance insufficient',
 		zh: '子账号余额不足',
 		hint: 'Top up the balance of the caller\'s Client number (or the account balance) in the UCPaaS console, then place the call again.',
-		transient: true,
 	},
 	'103126': {
 		en: 'An application not yet online may only call whitelisted numbers',
@@ -367,7 +370,6 @@ export const RESP_CODES: Readonly<Record<string, RespCodeInfo>> = Object.freeze(
 		en: 'The same callee cannot be called twice at the same time',
 		zh: '不能同时呼叫同一被叫',
 		hint: 'No call was placed by this request: the callee is already in a call placed earlier that has not ended yet. Wait until that call has ended (the Call Ended event) before calling this number, and do not place several calls to one number at once.',
-		transient: true,
 	},
 	'104114': { en: 'Content contains sensitive words', zh: '内容包含敏感词' },
 	'104115': { en: 'A voice notification may use at most 5 voice IDs', zh: '语音通知发送多语音ID不能超过5个' },
@@ -424,12 +426,12 @@ export const RESP_CODES: Readonly<Record<string, RespCodeInfo>> = Object.freeze(
 	'104136': { en: 'Field calla must not be empty', zh: 'calla不能为空' },
 
 	// 105: SMS and voice code
-	'105100': { en: 'SMS service request error', zh: '短信服务请求异常', transient: true },
+	'105100': { en: 'SMS service request error', zh: '短信服务请求异常' },
 	'105101': { en: 'Key URL parameter empty', zh: 'url关键参数为空' },
 	'105102': { en: 'Illegal number', zh: '号码不合法', hint: HINT_NUMBER_FORMAT },
 	'105103': { en: 'No channel category', zh: '没有通道类别' },
 	'105104': { en: 'This category is frozen', zh: '该类别为冻结状态' },
-	'105105': { en: 'Insufficient funds', zh: '没有足够金额', hint: HINT_TOP_UP, transient: true },
+	'105105': { en: 'Insufficient funds', zh: '没有足够金额', hint: HINT_TOP_UP },
 	'105106': {
 		en: 'Neither a domestic mobile number nor an international number',
 		zh: '不是国内手机号码并且不是国际电话',
@@ -475,12 +477,10 @@ export const RESP_CODES: Readonly<Record<string, RespCodeInfo>> = Object.freeze(
 	'105130': {
 		en: 'The same content cannot be sent again within 30 seconds',
 		zh: '30秒内不能连续发同样的内容',
-		transient: true,
 	},
 	'105131': {
 		en: 'The same template cannot be sent to the same number within 30 seconds',
 		zh: '30秒内不能给同一号码发送相同模板消息',
-		transient: true,
 	},
 	// Two clients say 100位 (100 characters); the vendor-table copies and the server constants say 10.
 	'105132': {

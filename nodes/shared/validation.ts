@@ -10,6 +10,11 @@ export interface FieldName {
 	name: string;
 }
 
+/** Names a field once, for every rule and message that mentions it. */
+export function field(label: string, name: string): FieldName {
+	return { label, name };
+}
+
 export class InvalidFieldError extends Error {
 	constructor(
 		readonly field: FieldName,

@@ -67,6 +67,24 @@ describe('caller given as a mobile number', () => {
 		expect(stopped.error?.description).toMatch(/Create Client If Missing/);
 	});
 
+	test('with "Create Client If Missing" on, a create answered without a clientNumber says a Client may now exist, and does not advise turning the option on', async () => {
+		const mobile = '13644445555';
+		sandbox.addFault({ match: { path: '/Clients', method: 'POST' }, fault: { kind: 'status', status: 200, body: '{"resp":{"respCode":"000000","client":{}}}', contentType: 'application/json' }, times: 1 });
+		const result = await run({ operation: 'placeCall', callerType: 'mobile', callerMobile: mobile, createClientIfMissing: true, to: freshCallee(), options: {} });
+		expect(result.error?.message).toBe(`UCPaaS created a Client for the caller's mobile ${mobile} but did not say its clientNumber`);
+		expect(result.error?.description).toMatch(/^No call was placed for this item\. The Client probably exists now: running the node again is safe/);
+		expect(result.error?.description).not.toMatch(/Create Client If Missing/);
+		expect(paths()).toEqual(['/ClientsByMobile', '/Clients']);
+	});
+
+	test('a lookup answered without a clientNumber is the platform\'s incomplete reply, not a missing Client', async () => {
+		sandbox.addFault({ match: { path: '/ClientsByMobile' }, fault: { kind: 'status', status: 200, body: '{"resp":{"respCode":"000000","client":{"mobile":"13800138000"}}}', contentType: 'application/json' }, times: 1 });
+		const result = await run({ operation: 'placeCall', callerType: 'mobile', callerMobile: DEFAULT_ACCOUNT.mobile, createClientIfMissing: true, to: freshCallee(), options: {} });
+		expect(result.error?.message).toBe(`UCPaaS answered the Client lookup for the caller's mobile ${DEFAULT_ACCOUNT.mobile} without a clientNumber`);
+		expect(result.error?.description).not.toMatch(/Create Client If Missing/);
+		expect(paths()).toEqual(['/ClientsByMobile']);
+	});
+
 	test('a landline or the callee\'s own number is refused before anything is sent', async () => {
 		const landline = await run({ operation: 'placeCall', callerType: 'mobile', callerMobile: '075512345678', to: freshCallee(), options: {} });
 		expect(landline.error?.message).toMatch(/"Caller Mobile Number" \(callerMobile\) must be a Chinese mobile/);

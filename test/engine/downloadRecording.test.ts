@@ -215,7 +215,7 @@ describe('what the platform answers instead of a recording', () => {
 		const ended = await callEnded(sandbox, trigger);
 		sandbox.addFault({ match: { path: '/recordings/' }, fault: { kind: 'reset' }, times: 1 });
 		const cut = await download(sandbox, [ended]);
-		expect(cut.error?.message).toBe('The connection was closed before the whole recording arrived');
+		expect(cut.error?.message).toBe('The connection to the recording server was closed before the reply was complete');
 		expect(cut.error?.description).toMatch(/running the node again is safe/);
 		expect(cut.output).toEqual([]);
 		const again = await download(sandbox, [ended]);

@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- tool code: runs in plain Node (sandbox server, tests, scripts), never inside n8n */
 import { WireFormatError } from '../../nodes/shared/codec';
-import { readResp } from '../../nodes/shared/transport';
+import { readResp } from '../../nodes/UcpaasCallback/transport/ucpaasRequest';
 import { mulberry32 } from '../../sandbox/ids';
 
 /**

@@ -1,5 +1,5 @@
 import { decodeDocument, encodeBody, WireFormatError } from '../../nodes/shared/codec';
-import { readResp } from '../../nodes/shared/transport';
+import { readResp } from '../../nodes/UcpaasCallback/transport/ucpaasRequest';
 
 describe('encodeBody', () => {
 	const fields = { appId: 'b23abb6d451346efa13370172d1921ef', fromClient: '61207000000015', to: '15012345678' };

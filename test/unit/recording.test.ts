@@ -1,5 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- the values are the API doc's fake worked example */
-import { checkRecordingUrl, classifyRecordingReply, describeUrl, RECORDING_SIGN_HEADER } from '../../nodes/shared/recording';
+import { checkRecordingUrl, classifyRecordingReply, describeUrl } from '../../nodes/shared/recording';
+import { findSigningRefusal, type SignableRequestOptions } from '../../nodes/shared/signingIntent';
 import { signRequestOptions } from '../../nodes/shared/signRequestOptions';
 import { recordingSig } from '../../nodes/shared/signature';
 
@@ -103,42 +104,55 @@ describe('classifyRecordingReply', () => {
 	});
 });
 
-describe('signRequestOptions for a recording download (the node marks the request with the callId)', () => {
-	const marked = (url: string, extra: Record<string, string> = {}) => ({
+describe('signRequestOptions for a recording download (the node says so in ucpaasSigning, with the callId)', () => {
+	const marked = (url: string, extra: Record<string, string> = {}, callId = CALL_ID): SignableRequestOptions => ({
 		method: 'GET' as const,
 		url,
-		headers: { Accept: 'audio/*', [RECORDING_SIGN_HEADER]: CALL_ID, ...extra },
+		headers: { Accept: 'audio/*', ...extra },
+		ucpaasSigning: { kind: 'recordingDownload', callId },
 	});
 
-	test('adds sig = MD5(sid + callId + token), removes the marker, sends no Authorization and keeps the URL', () => {
+	test('adds sig = MD5(sid + callId + token), sends no Authorization, keeps the URL and the headers', () => {
 		const signed = signRequestOptions(credentials, marked('https://record.ucpaas.com/r/d125.wav?x=1', { Authorization: 'stale' }), instant);
 		expect(signed.qs).toEqual({ sig: EXPECTED_SIG });
 		expect(signed.headers).toEqual({ Accept: 'audio/*' });
 		expect(signed.url).toBe('https://record.ucpaas.com/r/d125.wav?x=1');
 	});
 
-	test('the marker is found whatever its letter case', () => {
-		const signed = signRequestOptions(credentials, { url: 'https://api.ucpaas.com/r.wav', headers: { 'X-Ucpaas-Sign-Recording-For': CALL_ID } }, instant);
-		expect(signed.qs).toEqual({ sig: EXPECTED_SIG });
-		expect(Object.keys(signed.headers ?? {})).toEqual([]);
+	test('the intent stays on the signed options, so a second signing (n8n re-signs after an HTTP 401) signs the same way', () => {
+		const once = signRequestOptions(credentials, marked('https://record.ucpaas.com/r/d125.wav'), instant);
+		const twice = signRequestOptions(credentials, once, new Date(instant.getTime() + 60_000));
+		expect(twice.qs).toEqual({ sig: EXPECTED_SIG });
+		expect(twice.headers).not.toHaveProperty('Authorization');
 	});
 
 	test.each([
 		['https://evil.example.com/r.wav', /Refused to sign a recording download: the URL is on https:\/\/evil\.example\.com/],
 		['http://api.ucpaas.com/r.wav', /Refused to sign a recording download: the URL must use https/],
-	])('refuses to sign for %s', (url, message) => {
-		expect(() => signRequestOptions(credentials, marked(url), instant)).toThrow(message);
+	])('refuses to sign for %s, with a refusal the node can recognise however it is wrapped', (url, message) => {
+		let thrown: unknown;
+		try {
+			signRequestOptions(credentials, marked(url), instant);
+		} catch (error) {
+			thrown = error;
+		}
+		expect(thrown).toBeInstanceOf(Error);
+		expect((thrown as Error).message).toMatch(message);
+		// n8n wraps what authenticate throws; the node finds the refusal through the wrapping.
+		const wrapped = { message: 'Request failed', cause: { error: thrown } };
+		expect(findSigningRefusal(wrapped)).toBe(thrown);
+		expect(findSigningRefusal(new Error('Refused to sign a recording download: a look-alike message'))).toBeUndefined();
 	});
 
-	test('refuses a marker that is not a callId', () => {
-		expect(() => signRequestOptions(credentials, { url: 'https://api.ucpaas.com/r.wav', headers: { [RECORDING_SIGN_HEADER]: 'a b' } }, instant)).toThrow(/needs the callId/);
+	test('refuses an intent whose callId is not one', () => {
+		expect(() => signRequestOptions(credentials, marked('https://api.ucpaas.com/r.wav', {}, 'a b'), instant)).toThrow(/needs the callId/);
 	});
 
 	test('the auth token never appears in the signed request', () => {
 		expect(JSON.stringify(signRequestOptions(credentials, marked('https://api.ucpaas.com/r.wav'), instant))).not.toContain(credentials.authToken);
 	});
 
-	test('an unmarked request is signed the REST way, as before', () => {
+	test('a request without an intent is signed the REST way, as before', () => {
 		const signed = signRequestOptions(credentials, { url: 'https://api.ucpaas.com/x' }, instant);
 		expect(signed.qs).toEqual({ sig: '43E6222B801F219EF59D999631F963EE' });
 		expect(signed.headers).toHaveProperty('Authorization');

@@ -2,7 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-import { beijingTimestamp, signRequest } from '../../nodes/shared/signature';
+import { beijingTimestamp } from '../../nodes/shared/beijingTime';
+import { signRequest } from '../../nodes/shared/signature';
 
 // The worked example of shared/docs/ucpaas-api.md §2 (fake values).
 const SID = '2c9e1f3a4b5d6e7f8a9b0c1d2e3f4a5b';

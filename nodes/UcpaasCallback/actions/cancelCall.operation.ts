@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
-import { restateUncertainty } from '../../shared/apiErrors';
 import { ENDPOINTS } from '../../shared/endpoints';
-import { getAccount, ucpaasRequest, type UcpaasAccount } from '../../shared/transport';
-import { normaliseCallId } from '../../shared/validation';
-import { appIdProperty, readAppId, readOptions, readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
+import { field, normaliseCallId } from '../../shared/validation';
+import { getAccount, type UcpaasAccount } from '../transport/credential';
+import { ucpaasRequest } from '../transport/ucpaasRequest';
+import { appIdProperty, readAppId } from './appIdParameter';
+import { readOptions, readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
 import type { Operation } from './types';
 
 const show = { show: { operation: ['cancelCall'] } };
@@ -33,15 +33,6 @@ const description: INodeProperties[] = [
 	},
 ];
 
-/**
- * ucpaasRequest throws n8n errors only. A lost cancel reply is not a lost call: the description
- * of a transport failure is restated to say that sending the cancel again is the safe next step.
- */
-function restatedForCancel(error: unknown): unknown {
-	if (error instanceof NodeApiError && error.description) error.description = restateUncertainty(error.description, 'cancelCall');
-	return error;
-}
-
 interface CancelCallRequest {
 	account: UcpaasAccount;
 	settings: RequestSettings;
@@ -52,28 +43,24 @@ interface CancelCallRequest {
 export const cancelCall: Operation<CancelCallRequest> = {
 	description,
 	doneLabel: 'calls cancelled',
+	effect: 'cancelsCall',
 	async prepare(this: IExecuteFunctions, itemIndex: number) {
 		const account = await getAccount.call(this, itemIndex);
 		const settings = readRequestSettings.call(this, itemIndex, readOptions.call(this, itemIndex));
 		const appId = readAppId.call(this, itemIndex, account);
-		const callId = normaliseCallId(this.getNodeParameter('callId', itemIndex, ''), { label: 'Call ID', name: 'callId' });
+		const callId = normaliseCallId(this.getNodeParameter('callId', itemIndex, ''), field('Call ID', 'callId'));
 		return { account, settings, appId, callId };
 	},
 	async run(request, itemIndex) {
 		const { account, settings, appId, callId } = request;
-		let resp: Record<string, unknown>;
-		try {
-			resp = await ucpaasRequest.call(this, itemIndex, account, {
-				method: ENDPOINTS.callCancel.method,
-				path: ENDPOINTS.callCancel.path,
-				format: settings.format,
-				body: { root: ENDPOINTS.callCancel.root, fields: { appId, callId } },
-				timeoutMs: settings.timeoutMs,
-				changesState: true,
-			});
-		} catch (error) {
-			throw restatedForCancel(error);
-		}
+		// A lost cancel reply is not a lost call: the 'cancelsCall' effect words it so.
+		const resp = await ucpaasRequest.call(this, itemIndex, account, {
+			endpoint: ENDPOINTS.callCancel,
+			format: settings.format,
+			body: { root: ENDPOINTS.callCancel.root, fields: { appId, callId } },
+			timeoutMs: settings.timeoutMs,
+			effect: 'cancelsCall',
+		});
 		return {
 			json: { callId, cancelled: true, respCode: resp.respCode as string, appId },
 			summary: `callId ${callId} cancelled`,

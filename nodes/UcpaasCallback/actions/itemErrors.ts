@@ -2,9 +2,9 @@ import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { InvalidFieldError } from '../../shared/validation';
-import { CallerNotFoundError } from './callerDirectory';
+import { RequestFailure } from '../transport/requestFailure';
 
-type NodeFailure = NodeApiError | NodeOperationError;
+export type NodeFailure = NodeApiError | NodeOperationError;
 
 /**
  * How messages name an item: counted from 1, as n8n's own panels count items ("1 item"). The
@@ -14,11 +14,27 @@ export function itemLabel(itemIndex: number): string {
 	return `Item ${itemIndex + 1}`;
 }
 
+/** A RequestFailure as n8n's error for its item. Only plain fields go in: never a request, whose URL and headers carry a live signature. */
+function apiError(context: IExecuteFunctions, failure: RequestFailure, itemIndex: number): NodeApiError {
+	const { respCode, httpCode } = failure.facts;
+	const errorResponse: JsonObject = { message: failure.message, ...(respCode ? { respCode } : {}), ...(httpCode ? { httpCode } : {}) };
+	const error = new NodeApiError(context.getNode(), errorResponse, { message: failure.message, description: failure.description, httpCode, itemIndex });
+	if (respCode) error.context.respCode = respCode;
+	return error;
+}
+
 /**
- * Gives any failure the item it belongs to. A failure shared by several items (one caller lookup
- * serving many) is copied, so each item's error names its own index.
+ * Turns whatever an item's work threw into n8n's error for that item. A failure shared by several
+ * items (one caller lookup serving many) is made anew per item, so each names its own index.
  */
 export function errorForItem(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeFailure {
+	if (error instanceof RequestFailure) return apiError(context, error, itemIndex);
+	if (error instanceof InvalidFieldError) {
+		return new NodeOperationError(context.getNode(), `${itemLabel(itemIndex)}: ${error.message}`, {
+			itemIndex,
+			description: 'Nothing was sent for this item: correct the value (or the expression that produces it) and send it again.',
+		});
+	}
 	if (error instanceof NodeApiError) {
 		if (error.context.itemIndex === itemIndex) return error;
 		const copy = new NodeApiError(context.getNode(), { message: error.message } as JsonObject, {
@@ -33,19 +49,6 @@ export function errorForItem(context: IExecuteFunctions, error: unknown, itemInd
 	if (error instanceof NodeOperationError) {
 		if (error.context.itemIndex === itemIndex) return error;
 		return new NodeOperationError(context.getNode(), error.message, { itemIndex, description: error.description ?? undefined });
-	}
-	if (error instanceof CallerNotFoundError) {
-		return new NodeApiError(context.getNode(), { message: error.message } as JsonObject, {
-			message: error.message,
-			description: 'No call was placed for this item. Turn on "Create Client If Missing", or create a Client for this mobile in the UCPaaS console.',
-			itemIndex,
-		});
-	}
-	if (error instanceof InvalidFieldError) {
-		return new NodeOperationError(context.getNode(), `${itemLabel(itemIndex)}: ${error.message}`, {
-			itemIndex,
-			description: 'Nothing was sent for this item: correct the value (or the expression that produces it) and send it again.',
-		});
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(context.getNode(), message, { itemIndex });

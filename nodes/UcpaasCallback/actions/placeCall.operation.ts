@@ -1,11 +1,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
 import { beijingToIso } from '../../shared/beijingTime';
-import { isRecord } from '../../shared/codec';
 import { ENDPOINTS } from '../../shared/endpoints';
-import { getAccount, ucpaasRequest, type UcpaasAccount } from '../../shared/transport';
+import { isRecord } from '../../shared/isRecord';
 import {
+	field,
 	InvalidFieldError,
 	normaliseClientNumber,
 	normaliseMaxAllowTime,
@@ -15,7 +14,11 @@ import {
 	normaliseRingtoneId,
 	normaliseUserData,
 } from '../../shared/validation';
-import { appIdProperty, readAppId, readOptions, readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
+import { getAccount, type UcpaasAccount } from '../transport/credential';
+import { RequestFailure } from '../transport/requestFailure';
+import { ucpaasRequest } from '../transport/ucpaasRequest';
+import { appIdProperty, readAppId } from './appIdParameter';
+import { readOptions, readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
 import type { Operation } from './types';
 
 const show = { show: { operation: ['placeCall'] } };
@@ -148,8 +151,6 @@ interface PlaceCallRequest {
 	optional: Record<string, string | undefined>;
 }
 
-const field = (label: string, name: string) => ({ label, name });
-
 async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<PlaceCallRequest> {
 	const account = await getAccount.call(this, itemIndex);
 	const options = readOptions.call(this, itemIndex);
@@ -184,6 +185,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plac
 export const placeCall: Operation<PlaceCallRequest> = {
 	description,
 	doneLabel: 'calls placed',
+	effect: 'placesCall',
 	prepare,
 	async run(request, itemIndex, session) {
 		const { account, settings, appId, caller, to } = request;
@@ -203,22 +205,23 @@ export const placeCall: Operation<PlaceCallRequest> = {
 			if (value !== undefined) fields[name] = value;
 		}
 		const resp = await ucpaasRequest.call(this, itemIndex, account, {
-			method: ENDPOINTS.callBack.method,
-			path: ENDPOINTS.callBack.path,
+			endpoint: ENDPOINTS.callBack,
 			format: settings.format,
 			body: { root: ENDPOINTS.callBack.root, fields },
 			timeoutMs: settings.timeoutMs,
-			changesState: true,
+			effect: 'placesCall',
 		});
 
 		const callback = isRecord(resp.callback) ? resp.callback : {};
 		const callId = typeof callback.callId === 'string' || typeof callback.callId === 'number' ? String(callback.callId).trim() : '';
 		if (callId === '') {
-			throw new NodeApiError(this.getNode(), { message: 'no callId' }, {
-				message: 'UCPaaS accepted the call (respCode 000000) but its reply has no callId',
-				description: 'The call was probably placed and the phones may be ringing. Do not place it again before the UCPaaS call records (or the Call Ended event) show what happened.',
-				itemIndex,
-			});
+			throw new RequestFailure(
+				{
+					message: 'UCPaaS accepted the call (respCode 000000) but its reply has no callId',
+					description: 'The call was probably placed and the phones may be ringing. Do not place it again before the UCPaaS call records (or the Call Ended event) show what happened.',
+				},
+				{ effect: 'placesCall', mayHaveTakenEffect: true, respCode: String(resp.respCode) },
+			);
 		}
 		const createDate = beijingToIso(callback.createDate) ?? (callback.createDate === undefined ? null : String(callback.createDate));
 		return {

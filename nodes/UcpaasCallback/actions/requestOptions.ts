@@ -2,28 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { WireFormat } from '../../shared/mediaTypes';
-import type { UcpaasAccount } from '../../shared/transport';
-import { normaliseAppId, readText } from '../../shared/validation';
+import { batchingOption } from './batching';
 
-/** The App ID parameter of an operation: empty means the credential's default. */
-export function appIdProperty(operation: string, purpose: string): INodeProperties {
-	return {
-		displayName: 'App ID',
-		name: 'appId',
-		type: 'string',
-		default: '',
-		placeholder: "Leave empty for the credential's default",
-		description: `The UCPaaS application that ${purpose}: its 32-character ID (console: 应用管理). Leave empty to use the Default App ID of the credential.`,
-		displayOptions: { show: { operation: [operation] } },
-	};
-}
-
-export function readAppId(this: IExecuteFunctions, itemIndex: number, account: UcpaasAccount): string {
-	const field = { label: 'App ID', name: 'appId' };
-	return normaliseAppId(readText(this.getNodeParameter('appId', itemIndex, ''), field) || account.appId, field);
-}
-
-/** Options every operation offers, shown inside its "Options" collection. */
+/** Options every REST operation offers, shown inside its "Options" collection. */
 export const requestOptionFields: INodeProperties[] = [
 	{
 		displayName: 'Body Format',
@@ -44,58 +25,8 @@ export const requestOptionFields: INodeProperties[] = [
 		default: 15000,
 		description: 'How long to wait for UCPaaS to answer one request, in milliseconds',
 	},
-	{
-		displayName: 'Batching',
-		name: 'batching',
-		placeholder: 'Add Batching',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: false },
-		default: { batch: {} },
-		options: [
-			{
-				displayName: 'Batching',
-				name: 'batch',
-				values: [
-					{
-						displayName: 'Items per Batch',
-						name: 'batchSize',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 50 },
-						default: 1,
-						description: 'How many requests may be in flight at once. The default, 1, sends one request after the other: UCPaaS refuses a second call to a callee who is still in a call (104113) and accounts are rate-limited.',
-					},
-					{
-						displayName: 'Batch Interval (Milliseconds)',
-						name: 'batchInterval',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: 0,
-						description: 'Pause between two batches, in milliseconds. With a pause, each batch waits for all its replies before the pause starts.',
-					},
-				],
-			},
-		],
-	},
+	batchingOption,
 ];
-
-export interface Batching {
-	batchSize: number;
-	batchIntervalMs: number;
-}
-
-/** Batching is a property of the whole run, so it is read once, from the first item. */
-export function readBatching(this: IExecuteFunctions): Batching {
-	const batch = this.getNodeParameter('options.batching.batch', 0, {}) as { batchSize?: unknown; batchInterval?: unknown };
-	const batchSize = Number(batch.batchSize ?? 1);
-	const batchIntervalMs = Number(batch.batchInterval ?? 0);
-	if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50) {
-		throw new NodeOperationError(this.getNode(), '"Items per Batch" (batchSize) must be a whole number from 1 to 50');
-	}
-	if (!Number.isFinite(batchIntervalMs) || batchIntervalMs < 0) {
-		throw new NodeOperationError(this.getNode(), '"Batch Interval (Milliseconds)" (batchInterval) must be 0 or more milliseconds');
-	}
-	return { batchSize, batchIntervalMs };
-}
 
 export interface RequestSettings {
 	format: WireFormat;

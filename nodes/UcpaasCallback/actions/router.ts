@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { CallerDirectory } from './callerDirectory';
 import { cancelCall } from './cancelCall.operation';
 import { downloadRecording } from './downloadRecording.operation';
 import { errorForItem, itemLabel } from './itemErrors';
 import { placeCall } from './placeCall.operation';
-import { readBatching } from './requestOptions';
+import { readBatching, sendInBatches } from './batching';
 import type { ExecutionSession, Operation } from './types';
 
 export const operations: Record<string, Operation<unknown>> = { placeCall, cancelCall, downloadRecording };
@@ -25,7 +25,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const operation = operations[operationName];
 	if (!operation) throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not known`);
 	const continueOnFail = this.continueOnFail();
-	const { batchSize, batchIntervalMs } = readBatching.call(this);
+	const batching = readBatching.call(this);
 
 	const output: INodeExecutionData[] = new Array(items.length);
 	const prepared = new Map<number, unknown>();
@@ -56,22 +56,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			}
 		}
 	};
-	const queue = [...prepared.keys()];
-	if (batchIntervalMs > 0) {
-		// Paced: a batch, a pause, the next batch.
-		for (let start = 0; start < queue.length && !firstFailure; start += batchSize) {
-			if (start > 0) await sleep(batchIntervalMs);
-			await Promise.all(queue.slice(start, start + batchSize).map(send));
-		}
-	} else {
-		// Unpaced: at most batchSize requests in flight, each slot taking the next item as soon as
-		// it is free, so one slow reply does not hold up the others. Nothing new starts after a failure.
-		let next = 0;
-		const slot = async () => {
-			while (next < queue.length && !firstFailure) await send(queue[next++]);
-		};
-		await Promise.all(Array.from({ length: Math.min(batchSize, queue.length) }, slot));
-	}
+	await sendInBatches([...prepared.keys()], batching, send, () => firstFailure !== undefined);
 
 	if (firstFailure) {
 		const { error } = firstFailure;

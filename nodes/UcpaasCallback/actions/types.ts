@@ -1,5 +1,6 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { RequestEffect } from '../../shared/apiErrors';
 import type { CallerDirectory } from './callerDirectory';
 
 /** What lives for one execution of the node and is shared by its items. */
@@ -23,6 +24,8 @@ export interface Operation<Prepared> {
 	description: INodeProperties[];
 	/** Past-tense phrase for what `run` did, used in the reconciliation list ("calls placed"). */
 	doneLabel: string;
+	/** What the operation's own request does on the platform: it decides what a failed item may have done. */
+	effect: RequestEffect;
 	prepare(this: IExecuteFunctions, itemIndex: number): Promise<Prepared>;
 	run(this: IExecuteFunctions, prepared: Prepared, itemIndex: number, session: ExecutionSession): Promise<OperationResult>;
 }
