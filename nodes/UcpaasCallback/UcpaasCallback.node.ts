@@ -47,7 +47,7 @@ export class UcpaasCallback implements INodeType {
 						name: 'Place Callback',
 						value: 'placeCall',
 						action: 'Place a callback that rings the caller then the callee',
-						description: 'Ring the caller, then the callee, and bridge them. Each run places the calls again.',
+						description: 'Ring the caller, then the callee, and bridge them. Each execution places its calls once: retries within it never place one twice.',
 					},
 					{
 						name: 'Cancel Callback',

@@ -59,7 +59,8 @@ describe('caller given as a mobile number', () => {
 			{ items: [{ callerPhone: '13622223333', to: freshCallee() }, { callerPhone: DEFAULT_ACCOUNT.mobile, to: freshCallee() }], onError: 'continueErrorOutput' },
 		);
 		expect(result.errorOutput).toHaveLength(1);
-		expect(result.errorOutput[0].json.error).toBe("No UCPaaS Client is bound to the caller's mobile 13622223333 in this application");
+		expect(result.errorOutput[0].json.message).toBe("No UCPaaS Client is bound to the caller's mobile 13622223333 in this application");
+		expect(result.errorOutput[0].json.error).toMatchObject({ respCode: '100007', callMayHaveBeenPlaced: false });
 		expect(result.output.map((i) => i.pairedItem)).toEqual([{ item: 1 }]);
 		expect(paths().filter((p) => p === '/Calls/callBack')).toHaveLength(1);
 

@@ -147,11 +147,18 @@ describe('URLs the token must not sign: refused before anything is sent', () => 
 
 		const routed = await download(sandbox, items, {}, { onError: 'continueErrorOutput' });
 		// Item 1 was sent (there is no such call: 404), item 2 never was.
-		expect(routed.errorOutput.map((i) => [i.pairedItem, i.json.error])).toEqual([
+		expect(routed.errorOutput.map((i) => [i.pairedItem, i.json.message])).toEqual([
 			[{ item: 0 }, `No recording at ${sandbox.url}/recordings/${CALL_ID}.wav (HTTP 404)`],
 			[{ item: 1 }, expect.stringMatching(/^Item 2: "Recording URL" \(recordingUrl\) is on https:\/\/evil\.example\.com/)],
 		]);
 		expect(recordingRequests(sandbox).map((r) => r.path)).toEqual([`/recordings/${CALL_ID}.wav`]);
+		// A download changes nothing on the platform: its error items carry no "may have" flag.
+		expect(routed.errorOutput[0].json.error).toEqual({
+			message: `No recording at ${sandbox.url}/recordings/${CALL_ID}.wav (HTTP 404)`,
+			description: expect.stringMatching(/running the node again is safe/),
+			respCode: null,
+			httpCode: '404',
+		});
 	});
 
 	test('an empty recordingUrl (a call without a recording) and a malformed callId are field errors', async () => {

@@ -216,8 +216,18 @@ describe('continue on fail', () => {
 		]);
 		expect(run.errorOutput).toHaveLength(1);
 		expect(run.errorOutput[0].pairedItem).toEqual({ item: 1 });
-		// The engine adds the input item's fields, so a retry branch can still read the number.
-		expect(run.errorOutput[0].json).toEqual({ phone: '13900003002', error: expect.stringMatching(/^UCPaaS refused the request: 104113 /) });
+		// The engine adds the input item's fields, so a retry branch can still read the number; the
+		// facts are data: refused by the platform (104113), so certainly no call was placed.
+		expect(run.errorOutput[0].json).toEqual({
+			phone: '13900003002',
+			message: expect.stringMatching(/^UCPaaS refused the request: 104113 /),
+			error: {
+				message: expect.stringMatching(/^UCPaaS refused the request: 104113 /),
+				description: expect.stringMatching(/^No call was placed by this request: the callee is already in a call/),
+				respCode: '104113',
+				callMayHaveBeenPlaced: false,
+			},
+		});
 		expect(callBacks()).toHaveLength(3);
 	});
 
@@ -232,7 +242,8 @@ describe('continue on fail', () => {
 	test('an invalid item becomes an error item, and the valid ones are still placed', async () => {
 		const run = await place({ to: '={{ $json.phone }}' }, { items: [{ phone: '13900004001' }, { phone: '' }, { phone: '13900004003' }], onError: 'continueErrorOutput' });
 		expect(run.output.map((i) => i.json.to)).toEqual(['13900004001', '13900004003']);
-		expect(run.errorOutput[0].json.error).toMatch(/^Item 2: "Callee Number" \(to\) is required/);
+		expect(run.errorOutput[0].json.message).toMatch(/^Item 2: "Callee Number" \(to\) is required/);
+		expect(run.errorOutput[0].json.error).toMatchObject({ respCode: null, callMayHaveBeenPlaced: false });
 		expect(callBacks().map((r) => JSON.parse(r.body).callback.to)).toEqual(['13900004001', '13900004003']);
 	});
 

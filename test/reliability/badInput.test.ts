@@ -128,7 +128,9 @@ describe.each(FIELDS)('$operation: "$label" ($name)', (field) => {
 		const refusedItems = new Set<number>();
 		for (const item of run.errorOutput) {
 			const index = (item.pairedItem as { item: number }).item;
-			const message = String(item.json.error);
+			const message = String(item.json.message);
+			// Refused by validation or by the platform's answer: either way no call was placed.
+			expect(item.json.error).toMatchObject(field.operation === 'placeCall' ? { callMayHaveBeenPlaced: false } : { mayHaveBeenCancelled: false });
 			if (message.startsWith('Item ')) {
 				// Refused by validation, before sending.
 				refusedItems.add(index);

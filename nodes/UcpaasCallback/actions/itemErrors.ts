@@ -1,6 +1,7 @@
-import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { RequestEffect } from '../../shared/apiErrors';
 import { InvalidFieldError } from '../../shared/validation';
 import { RequestFailure } from '../transport/requestFailure';
 
@@ -52,4 +53,26 @@ export function errorForItem(context: IExecuteFunctions, error: unknown, itemInd
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(context.getNode(), message, { itemIndex });
+}
+
+/**
+ * A failed item for the error output ("continue (using error output)"), saying as data what may
+ * have happened, so an IF node can route it without reading text:
+ * `{ message, error: { message, description, respCode, httpCode?, callMayHaveBeenPlaced | mayHaveBeenCancelled } }`.
+ * n8n routes an item to the error output only when its JSON holds nothing but `error` and
+ * `message` (n8n 1.x–2.0 accept no other key), and then adds the input item's fields; an item
+ * with an `error` property is cut down to `{ error: message }` instead. So the facts live inside
+ * `error`, an object as in n8n's HTTP Request node, and `message` carries the text for people.
+ */
+export function errorItem(failure: NodeFailure, effect: RequestEffect, mayHaveTakenEffect: boolean, itemIndex: number): INodeExecutionData {
+	const respCode = failure instanceof NodeApiError ? failure.context.respCode : undefined;
+	const error: IDataObject = {
+		message: failure.message,
+		description: failure.description ?? null,
+		respCode: typeof respCode === 'string' ? respCode : null,
+		...(failure instanceof NodeApiError && failure.httpCode ? { httpCode: failure.httpCode } : {}),
+	};
+	if (effect === 'placesCall') error.callMayHaveBeenPlaced = mayHaveTakenEffect;
+	if (effect === 'cancelsCall') error.mayHaveBeenCancelled = mayHaveTakenEffect;
+	return { json: { message: failure.message, error }, pairedItem: { item: itemIndex } };
 }

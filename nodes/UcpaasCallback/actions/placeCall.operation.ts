@@ -24,7 +24,7 @@ import type { Operation } from './types';
 const show = { show: { operation: ['placeCall'] } };
 
 // The order is the order of use: the callee everyone maps first, then the caller, then what is
-// rarely changed (the app, the options), and the standing Retry On Fail warning last.
+// rarely changed (the app, the options), and what Retry On Fail and the error output do last.
 const description: INodeProperties[] = [
 	{
 		displayName: 'Callee Number',
@@ -134,7 +134,8 @@ const description: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Each run places its calls again, and Retry On Fail (Settings tab) would too: keep it off. To handle failed calls, set On Error to "Continue (using error output)" and route that output.',
+		displayName:
+			'Safe with Retry On Fail (Settings tab): within one execution no item\'s call is placed twice, and only calls the platform refused are sent again. A new execution places its calls again. With On Error set to "Continue (using error output)", each failed item says in error.callMayHaveBeenPlaced whether a call may exist.',
 		name: 'retryNotice',
 		type: 'notice',
 		default: '',

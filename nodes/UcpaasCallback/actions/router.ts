@@ -1,23 +1,31 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { RequestFailure } from '../transport/requestFailure';
+import { readBatching, sendInBatches } from './batching';
 import { CallerDirectory } from './callerDirectory';
 import { cancelCall } from './cancelCall.operation';
 import { downloadRecording } from './downloadRecording.operation';
-import { errorForItem, itemLabel } from './itemErrors';
+import { errorForItem, errorItem, itemLabel, type NodeFailure } from './itemErrors';
+import { mayHaveTakenEffect, mustRemember, neverTwice, runIdentityOf } from './neverTwice';
 import { placeCall } from './placeCall.operation';
-import { readBatching, sendInBatches } from './batching';
-import type { ExecutionSession, Operation } from './types';
+import type { ExecutionSession, Operation, OperationResult } from './types';
 
 export const operations: Record<string, Operation<unknown>> = { placeCall, cancelCall, downloadRecording };
+
+/** Said of an item the memory kept from being sent again (neverTwice.ts). */
+const NOT_SENT_AGAIN =
+	'This item was not sent again when n8n ran this node again (Retry On Fail, or an agent retrying its tool): its first try may already have placed the call.';
 
 /**
  * Runs one operation over every input item:
  * 1. every item is read and checked first, so a bad item stops the run before anything is sent;
- * 2. the valid items are sent in batches (sequentially by default), each at most once;
+ * 2. the valid items are sent in batches (sequentially by default), each at most once, and at
+ *    most once across the tries n8n makes of the same run (neverTwice.ts);
  * 3. output keeps input order and pairing whatever the concurrency; a failed item either
- *    becomes an error item (continue on fail) or stops the run with an error that lists what
- *    the earlier items already did, so nothing that happened is lost.
+ *    becomes an error item (continue on fail) that says as data what may have happened, or stops
+ *    the run with an error that lists what the earlier items already did, so nothing that
+ *    happened is lost.
  */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -35,54 +43,72 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		} catch (error) {
 			const failure = errorForItem(this, error, itemIndex);
 			if (!continueOnFail) throw failure;
-			output[itemIndex] = errorItem(failure, itemIndex);
+			output[itemIndex] = errorItem(failure, operation.effect, false, itemIndex);
 		}
 	}
 
-	const session: ExecutionSession = { callers: new CallerDirectory() };
-	const done: Array<{ itemIndex: number; summary: string }> = [];
-	let firstFailure: { itemIndex: number; error: ReturnType<typeof errorForItem> } | undefined;
-	const send = async (itemIndex: number) => {
-		try {
-			const result = await operation.run.call(this, prepared.get(itemIndex), itemIndex, session);
+	const ledger = neverTwice.open(runIdentityOf(this));
+	try {
+		const session: ExecutionSession = { callers: new CallerDirectory() };
+		const done: Array<{ itemIndex: number; summary: string }> = [];
+		let firstFailure: { itemIndex: number; error: NodeFailure } | undefined;
+		const succeed = (itemIndex: number, result: OperationResult, summary = result.summary) => {
 			output[itemIndex] = { json: result.json, ...(result.binary ? { binary: result.binary } : {}), pairedItem: { item: itemIndex } };
-			done.push({ itemIndex, summary: result.summary });
-		} catch (error) {
-			const failure = errorForItem(this, error, itemIndex);
-			if (continueOnFail) {
-				output[itemIndex] = errorItem(failure, itemIndex);
-			} else if (!firstFailure || itemIndex < firstFailure.itemIndex) {
-				firstFailure = { itemIndex, error: failure };
+			done.push({ itemIndex, summary });
+		};
+		const fail = (itemIndex: number, cause: unknown) => {
+			const failure = errorForItem(this, cause, itemIndex);
+			if (continueOnFail) output[itemIndex] = errorItem(failure, operation.effect, mayHaveTakenEffect(cause, operation.effect), itemIndex);
+			else if (!firstFailure || itemIndex < firstFailure.itemIndex) firstFailure = { itemIndex, error: failure };
+		};
+		const send = async (itemIndex: number) => {
+			const request = prepared.get(itemIndex);
+			const key = ledger.itemKey(itemIndex, request);
+			const earlier = ledger.recall(key);
+			if (earlier?.kind === 'done') return succeed(itemIndex, earlier.result, `${earlier.result.summary} (by an earlier try)`);
+			if (earlier?.kind === 'uncertain') return fail(itemIndex, notSentAgain(earlier.failure));
+			try {
+				const result = await operation.run.call(this, request, itemIndex, session);
+				if (mustRemember(operation.effect, 'done', ledger.tool)) ledger.remember(key, { kind: 'done', result });
+				succeed(itemIndex, result);
+			} catch (error) {
+				if (mayHaveTakenEffect(error, operation.effect) && mustRemember(operation.effect, 'uncertain', ledger.tool)) {
+					ledger.remember(key, { kind: 'uncertain', failure: error as RequestFailure });
+				}
+				fail(itemIndex, error);
 			}
-		}
-	};
-	await sendInBatches([...prepared.keys()], batching, send, () => firstFailure !== undefined);
+		};
+		await sendInBatches([...prepared.keys()], batching, send, () => firstFailure !== undefined);
 
-	if (firstFailure) {
-		const { error } = firstFailure;
-		const list = done
-			.sort((a, b) => a.itemIndex - b.itemIndex)
-			.map(({ itemIndex, summary }) => `${itemLabel(itemIndex)}: ${summary}`)
-			.join('; ');
-		// Said for both readers, a workflow builder and an AI agent: what already happened stays
-		// happened, and repeating the node repeats it.
-		const reconciliation = done.length
-			? `Already done in this run and not undone (${operation.doneLabel}): ${list}. Running this node again (or Retry On Fail) repeats them.`
-			: items.length > 1
-				? 'No other item of this run was sent.'
-				: '';
-		error.description = [error.description, reconciliation].filter(Boolean).join(' ');
-		throw error;
+		if (firstFailure) throw withReconciliation(firstFailure.error, operation, done, items.length);
+		return [output.filter((item) => item !== undefined)];
+	} finally {
+		ledger.close();
 	}
-	return [output.filter((item) => item !== undefined)];
+}
+
+/** The earlier try's failure, again, saying why nothing was sent this time. */
+function notSentAgain(earlier: RequestFailure): RequestFailure {
+	return new RequestFailure({ message: earlier.message, description: `${earlier.description} ${NOT_SENT_AGAIN}` }, earlier.facts);
 }
 
 /**
- * The shape n8n's engine routes to the error output: JSON holding nothing but `error`. The engine
- * then adds the input item's fields, so a retry branch still has the lead's phone number. (An
- * `error` property on the item would make the engine strip those fields again.)
+ * Adds to the error that stops the run what the other items already did. Said for both readers,
+ * a workflow builder and an AI agent: what happened stays happened, and a new execution repeats it.
  */
-function errorItem(error: ReturnType<typeof errorForItem>, itemIndex: number): INodeExecutionData {
-	return { json: { error: error.message }, pairedItem: { item: itemIndex } };
+function withReconciliation(error: NodeFailure, operation: Operation<unknown>, done: Array<{ itemIndex: number; summary: string }>, itemCount: number): NodeFailure {
+	const list = [...done]
+		.sort((a, b) => a.itemIndex - b.itemIndex)
+		.map(({ itemIndex, summary }) => `${itemLabel(itemIndex)}: ${summary}`)
+		.join('; ');
+	const repeated = mustRemember(operation.effect, 'done', false)
+		? 'Retry On Fail does not repeat them; running the workflow again (a new execution) does.'
+		: 'Running the node again repeats them, which changes nothing on the platform.';
+	const reconciliation = done.length
+		? `Already done in this run and not undone (${operation.doneLabel}): ${list}. ${repeated}`
+		: itemCount > 1
+			? 'No other item of this run was sent.'
+			: '';
+	error.description = [error.description, reconciliation].filter(Boolean).join(' ');
+	return error;
 }
-
