@@ -40,12 +40,12 @@ function pinnedVersion(alias: string): string {
  * `latest`) → 2.41.0. The versions themselves are read from package.json, so the two cannot drift.
  */
 const SUPPORTED = [
-	{ line: 'oldest supported (n8n 1.85)', alias: 'n8n-workflow-1.83' },
+	{ line: 'oldest supported, n8n 1.85', alias: 'n8n-workflow-1.83' },
 	{ line: 'n8n 1.123.81', alias: 'n8n-workflow-1.120' },
 	{ line: 'n8n 2.0.3', alias: 'n8n-workflow-2.0' },
-	{ line: 'newest (n8n 2.41.3)', alias: 'n8n-workflow-2.41' },
+	{ line: 'newest, n8n 2.41.3', alias: 'n8n-workflow-2.41' },
 ].map((entry) => ({ ...entry, version: pinnedVersion(entry.alias) }));
-const BELOW_MINIMUM = { line: 'below the minimum (the release before 1.83.0)', alias: 'n8n-workflow-1.82' };
+const BELOW_MINIMUM = { line: 'below the minimum, the release before 1.83.0', alias: 'n8n-workflow-1.82' };
 
 interface Entry {
 	file: string;
@@ -96,7 +96,7 @@ async function loadUnder(alias: string, root = build?.root): Promise<{ report: L
 function recordTiming(label: string, report: LoadReport, wallMs: number) {
 	const workflow = report.n8nWorkflow?.version ?? '?';
 	timings.push(
-		`  n8n-workflow ${workflow} (${label}): ${(wallMs / 1000).toFixed(2)} s in all, of which require('n8n-workflow') ${((report.ms.n8nWorkflow ?? 0) / 1000).toFixed(2)} s and the three entries ${((report.ms.entries ?? 0) / 1000).toFixed(2)} s`,
+		`  n8n-workflow ${workflow} (${label}): ${(wallMs / 1000).toFixed(2)} s in all, of which require('n8n-workflow') ${((report.ms.n8nWorkflow ?? 0) / 1000).toFixed(2)} s and the ${report.entries.length} entries ${((report.ms.entries ?? 0) / 1000).toFixed(2)} s`,
 	);
 }
 
