@@ -12,6 +12,7 @@ import { DEFAULT_ACCOUNT, type Sandbox, type SimulatedCall } from '../../sandbox
 import { expectedRecordingSig, recordingWav } from '../../sandbox/recordings';
 import { expectContains, expectEqual, expectMatch, expectTrue, type CheckList } from './assertions';
 import type { CliRun, N8nInstance } from './n8nInstance';
+import type { N8nProfile } from './n8nVersions';
 import { nodeRan, outputOf, pairedIndex, workflowRunOf, type RunItem, type WorkflowRun } from './runData';
 import { callBacks, calleeOf, endpointOf, expectSigned, expectSignedAndAccepted } from './sandboxRecords';
 
@@ -23,6 +24,10 @@ const REFUSED_103126 = /^UCPaaS refused the request: 103126 /;
 interface Execution {
 	cli: CliRun;
 	run: WorkflowRun;
+	/** What this n8n's line does differently (n8nVersions.ts), for the checks whose expectation depends on it. */
+	profile: N8nProfile;
+	/** Lines a check adds, printed after the scenario's checks (e.g. the binary-data mode it saw). */
+	notes: string[];
 }
 
 interface Scenario {
@@ -198,7 +203,10 @@ export const SCENARIOS: Scenario[] = [
 					expectEqual(placed.map((i) => i.json.to), ['13912340021', '13912340023'], 'callees on the success branch ("Placed")');
 					placed.forEach((item, index) => expectPlacedCall(item, sandbox, ['13912340021', '13912340023'][index], ['lead-1', 'lead-3'][index]));
 					expectEqual(failed.length, 1, 'items on the error branch ("Failed")');
-					expectMatch(failed[0].json.error, REFUSED_103126, 'error of the failed item');
+					expectMatch(failed[0].json.message, REFUSED_103126, 'message of the failed item');
+					// The facts as data, for an IF node: refused by the platform, so certainly no call.
+					const facts = failed[0].json.error as { respCode?: unknown; callMayHaveBeenPlaced?: unknown } | undefined;
+					expectEqual([facts?.respCode, facts?.callMayHaveBeenPlaced], ['103126', false], 'error.respCode and error.callMayHaveBeenPlaced of the failed item');
 					expectEqual(outputOf(execution.run, NODE, 1).map(pairedIndex), [1], 'pairedItem of the error output');
 					expectEqual(callBacks(sandbox, leadsTo('1391234002')).map(calleeOf), leadsTo('1391234002'), 'callBacks the sandbox received');
 				},
@@ -207,7 +215,7 @@ export const SCENARIOS: Scenario[] = [
 			// handleNodeErrorOutput), then normalizeNodeErrors sets the JSON of every item that carries
 			// an `error` property to { error: message }, dropping them again.
 			[
-				'd. the failed item keeps the lead\'s fields (README: { error, …your input fields }), so a retry branch can map {{ $json.phone }}',
+				'd. the failed item keeps the lead\'s fields ({ message, error, …your input fields }), so a retry branch can map {{ $json.phone }}',
 				(execution) => {
 					const [failed] = outputOf(execution.run, 'Failed');
 					expectTrue(failed, 'nothing reached "Failed"');
@@ -236,6 +244,35 @@ export const SCENARIOS: Scenario[] = [
 					expectTrue(first, 'the first lead was not called');
 					expectContains(error?.description ?? '', `Item 1: callId ${first.callId} to 13912340031`, 'error description (calls already placed)');
 					expectEqual(callBacks(sandbox, leadsTo('1391234003')).map(calleeOf), ['13912340031', '13912340032'], 'callBacks sent (sequential: none after the failure)');
+				},
+			],
+		],
+	},
+	{
+		workflowId: 'e2eUcpaasRetry1',
+		file: 'retry-on-fail.json',
+		prepare: (sandbox) => {
+			// Lead 2: refused once (certainly not placed), then accepted. Lead 3: placed, its reply lost.
+			sandbox.addFault({ match: { to: '13912340072' }, fault: { kind: 'respCode', code: '104113' }, times: 1 });
+			sandbox.addFault({ match: { to: '13912340073' }, fault: { kind: 'reset' }, processFirst: true, times: 1 });
+		},
+		checks: [
+			[
+				'h. Retry On Fail (3 tries): every lead rang at most once; the refused lead was sent again and placed, the lead whose reply was lost was not sent again, the lead after it never',
+				({ cli, run }, sandbox) => {
+					const perLead = ['13912340071', '13912340072', '13912340073', '13912340074'].map((to) => [callBacks(sandbox, [to]).length, sandbox.calls.filter((c) => c.to === to).length]);
+					expectEqual(perLead, [[1, 1], [2, 1], [1, 1], [0, 0]], 'per lead: [callBack requests, calls placed]');
+					expectTrue(cli.code !== 0, `n8n execute exited with ${cli.code}; the run must fail on the lead whose reply was lost`);
+					const error = run.data.resultData.error;
+					expectMatch(error?.message, /^The connection to UCPaaS was closed before the reply was complete$/, 'the run error');
+					const description = error?.description ?? '';
+					expectContains(description, 'may have reached UCPaaS, and the phones may be ringing', 'error description');
+					expectContains(description, 'not sent again when n8n ran this node again', 'error description');
+					for (const [index, to] of [[1, '13912340071'], [2, '13912340072']] as const) {
+						const call = sandbox.calls.find((c) => c.to === to);
+						expectTrue(call, `lead ${index} was not called`);
+						expectContains(description, `Item ${index}: callId ${call.callId} to ${to}`, 'error description (calls already placed, with their first callIds)');
+					}
 				},
 			],
 		],
@@ -303,7 +340,7 @@ export const SCENARIOS: Scenario[] = [
 		},
 		checks: [
 			[
-				'g. recording: Place Callback → Wait → Download Recording outputs { callId, fileName <callId>.wav, mimeType audio/wav, bytes } and a binary "recording" that n8n stored on disk, not in the run data',
+				'g. recording: Place Callback → Wait → Download Recording outputs { callId, fileName <callId>.wav, mimeType audio/wav, bytes } and a binary "recording" kept where the line\'s default binary-data mode puts it (2.x filesystem: on disk, not in the run data; 1.x default: in memory, base64 in the run data, byte for byte)',
 				(execution, sandbox) => {
 					expectSucceeded(execution);
 					const call = recordedCall(execution.run, sandbox);
@@ -316,8 +353,17 @@ export const SCENARIOS: Scenario[] = [
 					expectTrue(binary, `"${DOWNLOAD_NODE}" output has no binary "recording"`);
 					const { mimeType, fileName, fileExtension, id, data } = binary;
 					expectEqual({ mimeType, fileName, fileExtension }, { mimeType: 'audio/wav', fileName: `${call.callId}.wav`, fileExtension: 'wav' }, 'binary metadata');
-					expectMatch(id, /^filesystem(-v2)?:/, 'binary id (stored by n8n\'s filesystem mode)');
-					expectTrue(typeof data === 'string' && data.length < 100, `binary data is held in the run data (${String(data).length} characters)`);
+					const seen = typeof id === 'string' ? id.split(':')[0] : 'default (no storage id)';
+					execution.notes.push(`recording: binary-data mode seen ${seen}, ${String(data).length} characters in the run data; n8n ${execution.profile.version}'s default is ${execution.profile.binaryDataMode}`);
+					if (execution.profile.binaryDataMode === 'filesystem') {
+						expectMatch(id, /^filesystem(-v2)?:/, 'binary id (stored by n8n\'s filesystem mode)');
+						expectTrue(typeof data === 'string' && data.length < 100, `binary data is held in the run data (${String(data).length} characters)`);
+					} else {
+						// 1.x's default mode: no storage id, the whole file base64 in the item (and so in the stored execution).
+						expectEqual(id, undefined, 'binary id (the in-memory mode stores nothing)');
+						const held = Buffer.from(String(data), 'base64');
+						expectEqual([held.length, held.equals(recordingWav(call.callId, RECORDED_SECONDS))], [bytes, true], '[bytes, identical to the sandbox\'s file] of the base64 in the run data');
+					}
 				},
 			],
 			[
@@ -349,7 +395,7 @@ export const SCENARIOS: Scenario[] = [
 				(execution) => {
 					const failed = outputOf(execution.run, FOREIGN_NODE, 1);
 					expectEqual(failed.length, 1, `"${FOREIGN_NODE}" error-output items`);
-					expectMatch(failed[0].json.error, /^Item 1: "Recording URL" \(recordingUrl\) is on https:\/\/recordings\.example\.com, which is not the platform/, 'error');
+					expectMatch(failed[0].json.message, /^Item 1: "Recording URL" \(recordingUrl\) is on https:\/\/recordings\.example\.com, which is not the platform/, 'message');
 					expectEqual(outputOf(execution.run, FOREIGN_NODE, 0), [], `"${FOREIGN_NODE}" success output`);
 				},
 			],
@@ -365,7 +411,7 @@ export async function runScenarios(instance: N8nInstance, sandbox: Sandbox, chec
 			await scenario.prepare?.(sandbox, instance);
 			const cli = await instance.cli(['execute', '--id', scenario.workflowId, '--rawOutput'], 120_000);
 			checks.note(`n8n execute --id ${scenario.workflowId} (${scenario.file}): exit ${cli.code}, ${(cli.ms / 1000).toFixed(1)} s`);
-			execution = { cli, run: workflowRunOf(cli) };
+			execution = { cli, run: workflowRunOf(cli, instance.app.profile), profile: instance.app.profile, notes: [] };
 		} catch (error) {
 			failure = error;
 		}
@@ -375,6 +421,7 @@ export async function runScenarios(instance: N8nInstance, sandbox: Sandbox, chec
 				return assert(execution, sandbox);
 			});
 		}
+		for (const note of execution?.notes ?? []) checks.note(note);
 	}
 }
 
