@@ -69,12 +69,18 @@ export function parseLogRecords(stdout: string): LogRecord[] {
 const BLACKHOLE_PROXY = 'http://127.0.0.1:9';
 const LOOPBACK = 'localhost,127.0.0.1,::1';
 
+/** A user folder kept between runs, with the encryption key its credentials were stored under. */
+export interface KeptUserFolder {
+	userFolder: string;
+	encryptionKey: string;
+}
+
 export class N8nInstance {
 	readonly userFolder: string;
 
 	readonly nodesDir: string;
 
-	readonly encryptionKey = randomBytes(24).toString('hex');
+	readonly encryptionKey: string;
 
 	/** Everything any n8n process of this instance printed, to scan for secrets. */
 	readonly transcript: string[] = [];
@@ -82,13 +88,16 @@ export class N8nInstance {
 	private constructor(
 		readonly app: N8nApp,
 		private readonly brokerPort: number,
+		kept?: KeptUserFolder,
 	) {
-		this.userFolder = mkdtempSync(path.join(tmpdir(), 'n8n-nodes-ucpaas-e2e-'));
+		this.userFolder = kept?.userFolder ?? mkdtempSync(path.join(tmpdir(), 'n8n-nodes-ucpaas-e2e-'));
+		this.encryptionKey = kept?.encryptionKey ?? randomBytes(24).toString('hex');
 		this.nodesDir = path.join(this.userFolder, '.n8n', 'nodes');
 	}
 
-	static async create(app: N8nApp): Promise<N8nInstance> {
-		return new N8nInstance(app, await freePort());
+	/** A throwaway instance; or, given `kept`, one on a user folder that outlives the run (npm run dev). */
+	static async create(app: N8nApp, kept?: KeptUserFolder): Promise<N8nInstance> {
+		return new N8nInstance(app, await freePort(), kept);
 	}
 
 	env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

@@ -18,8 +18,17 @@ export interface RunningServer {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startN8nServer(instance: N8nInstance, timeoutMs = 120_000): Promise<RunningServer> {
-	const port = await freePort();
+export interface ServerOptions {
+	timeoutMs?: number;
+	/** A fixed port (npm run dev keeps its URL across restarts); a free one when absent. */
+	port?: number;
+	/** Added to the server's environment last. */
+	env?: NodeJS.ProcessEnv;
+}
+
+export async function startN8nServer(instance: N8nInstance, options: ServerOptions = {}): Promise<RunningServer> {
+	const timeoutMs = options.timeoutMs ?? 120_000;
+	const port = options.port ?? (await freePort());
 	const url = `http://127.0.0.1:${port}`;
 	const child = startChild(instance.app.runtime.node, [instance.app.bin, 'start'], {
 		cwd: instance.userFolder,
@@ -31,6 +40,7 @@ export async function startN8nServer(instance: N8nInstance, timeoutMs = 120_000)
 			N8N_EDITOR_BASE_URL: `${url}/`,
 			N8N_SECURE_COOKIE: 'false',
 			N8N_LOG_LEVEL: 'warn',
+			...options.env,
 		}),
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
