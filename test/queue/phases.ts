@@ -151,6 +151,70 @@ export async function fanOut(cluster: Cluster, n: number, concurrency: number): 
 	};
 }
 
+export interface RetryFigures {
+	n: number;
+	refusedOnce: number;
+	replyLost: number;
+	/** callBack requests at the sandbox, and calls it placed, over the whole phase. */
+	requests: number;
+	calls: number;
+	split: string;
+}
+
+/**
+ * Retry On Fail on a worker (the place workflow's UCPaaS Callback has it on: 3 tries, 1 s apart):
+ * some callees are refused once (104113), some calls are placed but their reply is lost. n8n retries
+ * inside the worker that runs the execution, so the node's memory of the first try is there: a
+ * refused call is placed on the retry, a placed one is never sent again, and nobody rings twice.
+ */
+export async function retryOnWorker(cluster: Cluster, n: number): Promise<RetryFigures> {
+	const since = await maxExecutionId(cluster.psql);
+	const requests = requestsFor(6, 'retry', n);
+	const refused = requests.slice(0, Math.floor(n / 3));
+	const lost = requests.slice(refused.length, refused.length + Math.floor(n / 6));
+	const sandbox = cluster.apiSandbox;
+	const before = { requests: callBacks(sandbox, requests.map((r) => r.callee)).length, calls: sandbox.calls.length };
+	for (const { callee } of refused) sandbox.addFault({ match: { path: '/Calls/callBack', to: callee }, fault: { kind: 'respCode', code: '104113' }, times: 1 });
+	for (const { callee } of lost) sandbox.addFault({ match: { path: '/Calls/callBack', to: callee }, fault: { kind: 'reset' }, processFirst: true, times: 1 });
+	try {
+		const run = await fireRequests(placeUrl(cluster), requests, 4, 120_000);
+		const isLost = new Set(lost.map((r) => r.callee));
+		const wrong = run.results.filter((r) => (isLost.has(r.callee) ? r.status !== 500 : !isPlaced(r)));
+		expectEqual(wrong.slice(0, 5).map(describe), [], 'replies: a placed call for every callee but those whose reply was lost (HTTP 500: the execution failed)');
+
+		const perCallee = callBacksPerCallee(sandbox, requests.map((r) => r.callee));
+		const isRefused = new Set(refused.map((r) => r.callee));
+		const expected = (callee: string) => (isRefused.has(callee) ? 2 : 1);
+		const off = [...perCallee].filter(([callee, count]) => count !== expected(callee));
+		expectEqual(off, [], 'callBack requests per callee (2 for a callee refused once, 1 for every other)');
+		const calls = new Map<string, number>();
+		for (const call of sandbox.calls) if (perCallee.has(call.to)) calls.set(call.to, (calls.get(call.to) ?? 0) + 1);
+		const notOnce = requests.filter((r) => calls.get(r.callee) !== 1).map((r) => `${r.callee}: ${calls.get(r.callee) ?? 0}`);
+		expectEqual(notOnce, [], 'callees not rung exactly once');
+
+		const rows = await waitForExecutions(cluster.psql, PLACE_WORKFLOW_ID, since, n, 60_000);
+		expectEqual(countBy(rows, (r) => `${r.mode}/${r.status}`), { 'webhook/success': n - lost.length, 'webhook/error': lost.length }, 'executions [mode/status]');
+		const workers = [...cluster.workers.values()];
+		const { byWorker, unattributed, twice } = attribution(workers, rows.map((r) => r.id));
+		expectEqual({ unattributed, twice }, { unattributed: [], twice: [] }, 'every execution started by exactly one worker ("Worker started execution N")');
+		const failedIds = rows.filter((r) => r.status === 'error').map((r) => r.id);
+		const data = await executionData(cluster.psql, failedIds);
+		for (const id of failedIds) {
+			expectMatch(data.get(id) ?? '', /not sent again when n8n ran this node again/, `run data of failed execution ${id}`);
+		}
+		return {
+			n,
+			refusedOnce: refused.length,
+			replyLost: lost.length,
+			requests: callBacks(sandbox, requests.map((r) => r.callee)).length - before.requests,
+			calls: sandbox.calls.length - before.calls,
+			split: split(byWorker),
+		};
+	} finally {
+		sandbox.clearFaults();
+	}
+}
+
 /** Places a call on `sandbox` the way the package does (JSON body, sig and Authorization). */
 async function placeSignedCall(sandbox: Sandbox, to: string, userData: string): Promise<string> {
 	const { sig, authorization } = signRequest(DEFAULT_ACCOUNT.accountSid, DEFAULT_ACCOUNT.authToken, new Date());

@@ -41,12 +41,14 @@ import {
 	foreignPush,
 	placeUrl,
 	reconcile,
+	retryOnWorker,
 	triggerBurst,
 	triggerUrl,
 	type Cluster,
 	type CrashOutcome,
 	type DrainOutcome,
 	type FanOutFigures,
+	type RetryFigures,
 	type TriggerFigures,
 } from './phases';
 import { startPushReceiver, type PushReceiver } from './pushReceiver';
@@ -56,6 +58,7 @@ const REPO = path.resolve(__dirname, '..', '..');
 const PACKAGE = 'n8n-nodes-ucpaas';
 
 const FAN_OUT = 100;
+const RETRY_REQUESTS = 12;
 const CONCURRENCY = 10;
 const TRIGGER_CALLS = 30;
 const CRASH_REQUESTS = 30;
@@ -73,6 +76,7 @@ const CHECKS = {
 	cluster: 'cluster: Redis and a private Postgres 15 on loopback; n8n main, 2 workers and a webhook process ready, one encryption key, the tarball in each own user folder',
 	workflows: 'workflows: owner, credential and 2 workflows created over main\'s REST API and published; main lists both node types; both paths served by the webhook process',
 	fanOut: `fan-out: ${FAN_OUT} webhook requests (concurrency ${CONCURRENCY}, distinct callees) at the webhook process → UCPaaS Callback → Respond to Webhook: ${FAN_OUT} successes, exactly one callBack per callee, both workers used`,
+	retry: `retry: Retry On Fail on a worker (${RETRY_REQUESTS} webhook requests; a third refused once with 104113, a sixth placed with the reply lost): refused calls placed on the retry, lost replies never sent again, every callee rung exactly once, each execution on one worker`,
 	trigger: `trigger: ${TRIGGER_CALLS} calls (one every ${PLACE_GAP_MS} ms) × 3 events pushed at the webhook process (DB pool ${WEBHOOK_POOL_SIZE}): the exact XML reply to every push, one execution per (call, event), run on the workers`,
 	foreign: 'trigger: a push for another account gets 403 from the webhook process and starts nothing',
 	crash: `crash: a worker SIGKILLed while its callBack requests wait at the sandbox (${CRASH_LATENCY_MS / 1000} s latency): n8n re-runs nothing, no call doubled, the caller gets HTTP 500`,
@@ -220,10 +224,13 @@ async function main(): Promise<number> {
 		list.skip(CHECKS.workflows, 'the cluster did not come up');
 	}
 
-	const figures: { fanOut?: FanOutFigures; trigger?: TriggerFigures; crash?: CrashOutcome; drain?: DrainOutcome; reconcile?: string } = {};
+	const figures: Figures = {};
 	if (ready && published) {
 		await list.check(CHECKS.fanOut, async () => {
 			figures.fanOut = await fanOut(ready, FAN_OUT, CONCURRENCY);
+		});
+		await list.check(CHECKS.retry, async () => {
+			figures.retry = await retryOnWorker(ready, RETRY_REQUESTS);
 		});
 		await list.check(CHECKS.trigger, async () => {
 			figures.trigger = await triggerBurst(ready, TRIGGER_CALLS);
@@ -246,7 +253,7 @@ async function main(): Promise<number> {
 			figures.drain = await drainWorker(ready, ready.workers.get('w2') as N8nProcess, DRAIN_REQUESTS, DRAIN_LATENCY_MS);
 		});
 	} else {
-		for (const name of [CHECKS.fanOut, CHECKS.trigger, CHECKS.foreign, CHECKS.crash, CHECKS.reconcile, CHECKS.drain]) list.skip(name, 'the cluster or its workflows are not up');
+		for (const name of [CHECKS.fanOut, CHECKS.retry, CHECKS.trigger, CHECKS.foreign, CHECKS.crash, CHECKS.reconcile, CHECKS.drain]) list.skip(name, 'the cluster or its workflows are not up');
 	}
 
 	const logs = () => run.processes.map((p) => p.output());
@@ -283,13 +290,27 @@ async function main(): Promise<number> {
 	return suite.finish();
 }
 
-function printFigures(figures: { fanOut?: FanOutFigures; trigger?: TriggerFigures; crash?: CrashOutcome; drain?: DrainOutcome; reconcile?: string }): void {
-	const { fanOut: f, trigger: t, crash: c, drain: d } = figures;
+interface Figures {
+	fanOut?: FanOutFigures;
+	retry?: RetryFigures;
+	trigger?: TriggerFigures;
+	crash?: CrashOutcome;
+	drain?: DrainOutcome;
+	reconcile?: string;
+}
+
+function printFigures(figures: Figures): void {
+	const { fanOut: f, retry: r, trigger: t, crash: c, drain: d } = figures;
 	if (f)
 		console.log(
 			`queue: figures: fan-out ${f.n} requests, concurrency ${f.concurrency}: ${f.clientPerSecond.toFixed(2)} executions/s at the webhook (${seconds(f.wallMs)} wall), ` +
 				`${f.dbPerSecond.toFixed(2)}/s in Postgres (first created → last stopped); per execution p50 ${rounded(f.runP50)}, p99 ${rounded(f.runP99)} ` +
 				`(execution_entity stoppedAt − startedAt), queue wait p50 ${rounded(f.queueWaitP50)}; client p50 ${rounded(f.clientP50)}, p99 ${rounded(f.clientP99)}; worker split ${f.split}`,
+		);
+	if (r)
+		console.log(
+			`queue: figures: retry on a worker: ${r.n} requests (${r.refusedOnce} refused once, ${r.replyLost} replies lost): ` +
+				`${r.requests} callBack requests, ${r.calls} calls placed (one per callee); worker split ${r.split}`,
 		);
 	if (t)
 		console.log(

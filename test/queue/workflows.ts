@@ -31,7 +31,7 @@ interface Credential {
 	name: string;
 }
 
-/** Webhook → UCPaaS Callback (place call, userData = the request id) → Respond to Webhook. */
+/** Webhook → UCPaaS Callback (place call, userData = the request id, Retry On Fail on) → Respond to Webhook. */
 function placeWorkflow(credential: Credential) {
 	return {
 		id: PLACE_WORKFLOW_ID,
@@ -60,6 +60,10 @@ function placeWorkflow(credential: Credential) {
 					options: { userData: '={{ $json.body.id }}', maxallowtime: 120 },
 				},
 				credentials: { ucpaasApi: credential },
+				// As a user who keeps the HTTP-node habit would set it: the node must never ring twice for it.
+				retryOnFail: true,
+				maxTries: 3,
+				waitBetweenTries: 1000,
 			},
 			{
 				id: '3f0e2a61-0004-4d8e-9b7a-6c5d4e3f2a10',
