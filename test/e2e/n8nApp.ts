@@ -1,20 +1,24 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, no-console -- tool code: installs the pinned n8n app from the command line */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, no-console, @n8n/community-nodes/require-node-api-error -- tool code: installs the n8n app a suite runs from the command line; its errors are for the person running it, not a node */
 /**
- * The pinned n8n app, installed once into the cache folder. A complete install has a marker file,
- * written only after the last step succeeded; without it, each step checks what is there and
- * does only what is missing:
- *   1. `npm install --ignore-scripts n8n@<version>` (2.9 GB, 3–4 minutes). Install scripts stay
- *      off: several of n8n's optional native modules fail to build and none is needed here.
- *   2. `npm rebuild sqlite3 --build-from-source`: the one native module the app needs (its SQLite
- *      database), built for Node 24 against Node 24's own headers.
+ * The n8n app a suite runs, one cache folder per version (`<cache>/n8n-<version>`), installed on
+ * first use with the Node its line needs (n8nVersions.ts, n8nInstall.ts). A complete install has
+ * a marker file, written only after the last step succeeded; without it, each step checks what is
+ * there and does only what is missing.
+ *
+ * `ensureN8nApp()` is the newest pinned line; `ensureN8nApp('1.123.81')` any version from the
+ * minimum on; `ensureN8nApp('newest')` the newest n8n on the registry that installs here, saying
+ * which newer ones could not be installed and why.
  */
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { cacheRoot, type NodeRuntime } from './nodeRuntime';
-import { cleanEnv, runCommand, runOrThrow } from './processes';
+import { ensureNativeModules, InstallRefused, installedVersion, npmInstallN8n, recentRefusal } from './n8nInstall';
+import { compareVersions, NEWEST_PINNED, NEWEST_REQUEST, parseVersion, profileFor, type N8nProfile } from './n8nVersions';
+import { cacheRoot, ensureNode, majorOf, type NodeRuntime } from './nodeRuntime';
+import { cleanEnv, runOrThrow } from './processes';
 
-export const N8N_VERSION = '2.41.1';
+/** The newest pinned line: what a suite runs when it asks for no version. */
+export const N8N_VERSION = NEWEST_PINNED;
 
 const MARKER = '.e2e-install-complete.json';
 
@@ -22,85 +26,127 @@ export interface N8nApp {
 	version: string;
 	/** The install folder (package.json, node_modules). */
 	dir: string;
-	/** node_modules/n8n/bin/n8n, run with the Node 24 binary. */
+	/** node_modules/n8n/bin/n8n, run with `runtime.node`. */
 	bin: string;
 	/** node_modules/n8n/dist, for reading the app's own source. */
 	dist: string;
 	runtime: NodeRuntime;
+	/** What differs on this version's line (n8nVersions.ts). */
+	profile: N8nProfile;
 }
 
-function installedVersion(dir: string): string | undefined {
+interface Marker {
+	n8n?: string;
+	node?: string;
+	installSeconds?: number;
+	bytes?: number;
+	completedAt?: string;
+}
+
+const appDir = (version: string) => path.join(cacheRoot(), `n8n-${version}`);
+const markerOf = (version: string) => path.join(appDir(version), MARKER);
+
+function readMarker(version: string): Marker | undefined {
 	try {
-		return (JSON.parse(readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as { version?: string }).version;
+		return JSON.parse(readFileSync(markerOf(version), 'utf8')) as Marker;
 	} catch {
 		return undefined;
 	}
 }
 
-/** npm and node-gyp with Node 24 first on PATH and its headers as nodedir (a user .npmrc may point elsewhere). */
-function npmEnv(runtime: NodeRuntime): NodeJS.ProcessEnv {
-	return cleanEnv({ PATH: runtime.path, npm_config_nodedir: runtime.nodeDir, npm_config_update_notifier: 'false' });
+/** Whether `version` is installed, complete, in the cache (for any Node). */
+export function isInstalled(version: string): boolean {
+	return readMarker(version)?.n8n === version && installedVersion(appDir(version)) === version;
 }
 
-async function sqliteLoads(dir: string, runtime: NodeRuntime): Promise<boolean> {
-	const probe = "const s=require('sqlite3');const d=new s.Database(':memory:');d.get('select sqlite_version() v',(e,r)=>{if(e)process.exit(1);console.log(r.v);d.close();});";
-	const result = await runCommand(runtime.node, ['-e', probe], { cwd: dir, env: cleanEnv(), timeoutMs: 30_000 });
-	return result.code === 0;
-}
-
-export async function ensureN8nApp(runtime: NodeRuntime): Promise<N8nApp> {
-	const dir = path.join(cacheRoot(), `n8n-${N8N_VERSION}`);
+async function installVersion(version: string, runtime?: NodeRuntime): Promise<N8nApp> {
+	const profile = profileFor(version);
+	const node = runtime ?? (await ensureNode(profile.nodeMajor));
+	if (majorOf(node.version) !== profile.nodeMajor) throw new Error(`n8n ${version} runs on Node ${profile.nodeMajor}, not on the Node ${node.version} given`);
+	const dir = appDir(version);
 	const app: N8nApp = {
-		version: N8N_VERSION,
+		version,
 		dir,
 		bin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
 		dist: path.join(dir, 'node_modules', 'n8n', 'dist'),
-		runtime,
+		runtime: node,
+		profile,
 	};
-	const marker = path.join(dir, MARKER);
-	if (existsSync(marker) && installedVersion(dir) === N8N_VERSION) {
-		const recorded = JSON.parse(readFileSync(marker, 'utf8')) as { node?: string };
-		if (recorded.node?.split('.')[0] === runtime.version.split('.')[0]) {
-			console.log(`n8n: using the cached n8n ${N8N_VERSION} in ${dir}`);
+	const marker = readMarker(version);
+	if (isInstalled(version)) {
+		if (majorOf(marker?.node ?? '0') === profile.nodeMajor) {
+			console.log(`n8n: using the cached n8n ${version} in ${dir}`);
 			return app;
 		}
-		console.log(`n8n: the cached install was built for Node ${recorded.node ?? '?'}; rebuilding for Node ${runtime.version}`);
+		console.log(`n8n: the cached install was built for Node ${marker?.node ?? '?'}; checking it for Node ${node.version}`);
 	}
 
-	mkdirSync(dir, { recursive: true });
-	const packageJson = path.join(dir, 'package.json');
-	if (!existsSync(packageJson)) writeFileSync(packageJson, `${JSON.stringify({ name: 'n8n-app-cache', private: true }, null, 2)}\n`);
-
-	const found = installedVersion(dir);
-	if (found === N8N_VERSION) {
-		console.log(`n8n: n8n ${N8N_VERSION} is already installed in ${dir}`);
-	} else {
-		console.log(`n8n: installing n8n@${N8N_VERSION} into ${dir}${found ? ` (found ${found})` : ''}: about 2.9 GB, 3–4 minutes`);
-		const result = await runOrThrow('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--save-exact', `n8n@${N8N_VERSION}`], {
-			cwd: dir,
-			env: npmEnv(runtime),
-			timeoutMs: 20 * 60_000,
-			heartbeat: `npm install n8n@${N8N_VERSION}`,
-		});
-		writeFileSync(path.join(dir, 'install.log'), `${result.stdout}\n${result.stderr}`);
-		console.log(`n8n: installed in ${Math.round(result.ms / 1000)} s`);
-	}
-
-	if (await sqliteLoads(dir, runtime)) {
-		console.log('n8n: sqlite3 already loads under this Node');
-	} else {
-		console.log(`n8n: building sqlite3 from source for Node ${runtime.version} (about a minute)`);
-		const result = await runOrThrow('npm', ['rebuild', 'sqlite3', '--build-from-source', '--ignore-scripts=false', '--foreground-scripts=false'], {
-			cwd: dir,
-			env: npmEnv(runtime),
-			timeoutMs: 15 * 60_000,
-			heartbeat: 'npm rebuild sqlite3',
-		});
-		writeFileSync(path.join(dir, 'rebuild-sqlite3.log'), `${result.stdout}\n${result.stderr}`);
-		if (!(await sqliteLoads(dir, runtime))) throw new Error(`sqlite3 was rebuilt but still does not load under Node ${runtime.version}; see ${dir}/rebuild-sqlite3.log`);
-		console.log(`n8n: sqlite3 built in ${Math.round(result.ms / 1000)} s`);
-	}
-
-	writeFileSync(marker, `${JSON.stringify({ n8n: N8N_VERSION, node: runtime.version, completedAt: new Date().toISOString() }, null, 2)}\n`);
+	let installed: { seconds?: number; bytes?: number } = { seconds: marker?.installSeconds, bytes: marker?.bytes };
+	if (installedVersion(dir) === version) console.log(`n8n: n8n ${version} is already installed in ${dir}`);
+	else installed = await npmInstallN8n(dir, profile, node);
+	await ensureNativeModules(dir, node);
+	const complete: Marker = { n8n: version, node: node.version, installSeconds: installed.seconds, bytes: installed.bytes, completedAt: new Date().toISOString() };
+	writeFileSync(markerOf(version), `${JSON.stringify(complete, null, 2)}\n`);
 	return app;
+}
+
+/** Release versions of n8n on the registry from `floor` up to npm `latest`, newest first, and `latest` itself. */
+async function registryVersions(floor: string): Promise<{ latest: string; candidates: string[] }> {
+	const result = await runOrThrow('npm', ['view', 'n8n', 'versions', 'dist-tags', '--json'], { env: cleanEnv(), timeoutMs: 120_000 });
+	const info = JSON.parse(result.stdout) as { versions: string[]; 'dist-tags': { latest: string } };
+	const latest = info['dist-tags'].latest;
+	const candidates = info.versions
+		.filter((v) => parseVersion(v) && compareVersions(v, floor) >= 0 && compareVersions(v, latest) <= 0)
+		.sort((a, b) => compareVersions(b, a));
+	return { latest, candidates };
+}
+
+/**
+ * The newest n8n that installs here: npm `latest` first, then each older release down to the
+ * newest pinned line. A version refused earlier today is skipped with its reason; a refusal now is
+ * printed and remembered.
+ */
+async function installNewest(): Promise<N8nApp> {
+	const { latest, candidates } = await registryVersions(NEWEST_PINNED);
+	console.log(`n8n: the newest n8n on the registry is ${latest} (npm latest)`);
+	const refused: string[] = [];
+	for (const version of candidates) {
+		if (!isInstalled(version)) {
+			const earlier = recentRefusal(version);
+			if (earlier) {
+				console.log(`n8n: NOT INSTALLABLE: n8n ${version}: ${earlier.reason} (found ${earlier.at}; tried again a day later, or now if ${earlier.file} is deleted)`);
+				refused.push(version);
+				continue;
+			}
+		}
+		try {
+			const app = await installVersion(version);
+			if (refused.length) console.log(`n8n: using n8n ${version}, the newest that installs here (not installable: ${refused.join(', ')})`);
+			return app;
+		} catch (error) {
+			if (!(error instanceof InstallRefused)) throw error;
+			console.log(`n8n: NOT INSTALLABLE: ${error.message}`);
+			refused.push(version);
+		}
+	}
+	throw new Error(`no n8n from ${NEWEST_PINNED} to ${latest} installs here (${refused.join(', ')}); see the lines above`);
+}
+
+/**
+ * The app for `request`: a version, `newest`, or nothing (the newest pinned line). A NodeRuntime
+ * (what callers passed before the version matrix) means the newest pinned line on that Node.
+ */
+export async function ensureN8nApp(request?: string | NodeRuntime): Promise<N8nApp> {
+	if (request === undefined) return await installVersion(NEWEST_PINNED);
+	if (typeof request !== 'string') return await installVersion(NEWEST_PINNED, request);
+	if (request === NEWEST_REQUEST) return await installNewest();
+	const earlier = isInstalled(request) ? undefined : recentRefusal(request);
+	if (earlier) throw new InstallRefused(request, `${earlier.reason} (found ${earlier.at}; tried again a day later, or now if ${earlier.file} is deleted)`);
+	return await installVersion(request);
+}
+
+/** The install's figures recorded by the marker: how long the cold `npm install` took and its size. */
+export function installFigures(app: N8nApp): { installSeconds?: number; bytes?: number } {
+	const marker = readMarker(app.version);
+	return { installSeconds: marker?.installSeconds, bytes: marker?.bytes };
 }

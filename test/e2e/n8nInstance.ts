@@ -26,6 +26,7 @@ import path from 'node:path';
 
 import type { N8nApp } from './n8nApp';
 import { cleanEnv, runCommand, type CommandResult } from './processes';
+import { importArgsWithVersionIds } from './workflowImport';
 
 export interface LogRecord {
 	level: string;
@@ -114,8 +115,6 @@ export class N8nInstance {
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 			N8N_REINSTALL_MISSING_PACKAGES: 'false',
 			N8N_SSRF_PROTECTION_ENABLED: 'false',
-			// Refreshes a list of MCP servers from api.n8n.io at start-up (modules/mcp-registry).
-			N8N_DISABLED_MODULES: 'mcp-registry',
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
 			N8N_LOG_LEVEL: 'info',
@@ -132,13 +131,16 @@ export class N8nInstance {
 			all_proxy: BLACKHOLE_PROXY,
 			NO_PROXY: LOOPBACK,
 			no_proxy: LOOPBACK,
+			// What this version's line needs (n8nVersions.ts: e.g. N8N_DISABLED_MODULES where the module exists).
+			...this.app.profile.env,
 			...extra,
 		});
 	}
 
-	/** `node24 n8n <args>` inside the user folder. */
+	/** `node n8n <args>` inside the user folder, with the Node of the app's line. */
 	async cli(args: string[], timeoutMs = 90_000): Promise<CliRun> {
-		const result = await runCommand(this.app.runtime.node, [this.app.bin, ...args], { cwd: this.userFolder, env: this.env(), timeoutMs });
+		const given = this.app.profile.importAssignsVersionId ? args : importArgsWithVersionIds(args, this.userFolder);
+		const result = await runCommand(this.app.runtime.node, [this.app.bin, ...given], { cwd: this.userFolder, env: this.env(), timeoutMs });
 		this.transcript.push(result.stdout, result.stderr);
 		return { ...result, args, logs: parseLogRecords(result.stdout) };
 	}

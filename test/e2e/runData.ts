@@ -3,6 +3,7 @@
  * one array per output; the error output of a node with onError "continueErrorOutput" is main[1]).
  */
 import type { CliRun } from './n8nInstance';
+import type { N8nProfile } from './n8nVersions';
 
 export interface RunItem {
 	json: Record<string, unknown>;
@@ -24,7 +25,10 @@ interface NodeRun {
 
 export interface WorkflowRun {
 	status?: string;
+	/** The status as printed, where the line prints "running" for a finished run (n8nVersions.ts CLI_PRINTS_FINAL_STATUS). */
+	printedStatus?: string;
 	finished?: boolean;
+	waitTill?: string;
 	data: {
 		resultData: {
 			runData: Record<string, NodeRun[]>;
@@ -37,13 +41,27 @@ export interface WorkflowRun {
 const isWorkflowRun = (value: unknown): value is WorkflowRun =>
 	typeof value === 'object' && value !== null && typeof (value as WorkflowRun).data?.resultData?.runData === 'object';
 
-/** The run printed by `n8n execute` (on failure too: it is logged before the error). */
-export function workflowRunOf(cli: CliRun): WorkflowRun {
+/**
+ * The status n8n-core's processSuccessExecution gave the run (workflow-execute.js): `error` with
+ * resultData.error, `waiting` with waitTill, `success` when finished.
+ */
+function finalStatus(run: WorkflowRun): string | undefined {
+	if (run.data.resultData.error) return 'error';
+	if (run.waitTill) return 'waiting';
+	return run.finished === true ? 'success' : run.status;
+}
+
+/**
+ * The run printed by `n8n execute` (on failure too: it is logged before the error). On a line
+ * whose CLI prints "running" for a finished run (`profile`), `status` is the final one and the
+ * printed one is kept in `printedStatus`.
+ */
+export function workflowRunOf(cli: CliRun, profile?: N8nProfile): WorkflowRun {
 	for (const record of [...cli.logs].reverse()) {
 		if (!record.message.startsWith('{')) continue;
 		try {
 			const parsed: unknown = JSON.parse(record.message);
-			if (isWorkflowRun(parsed)) return parsed;
+			if (isWorkflowRun(parsed)) return profile && !profile.cliPrintsFinalStatus ? { ...parsed, status: finalStatus(parsed), printedStatus: parsed.status } : parsed;
 		} catch {
 			// another JSON-looking message
 		}

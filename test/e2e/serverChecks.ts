@@ -12,7 +12,8 @@ import { CREDENTIAL_ID, CREDENTIAL_NAME, CREDENTIAL_TYPE, sandboxCredentialData 
 import type { N8nInstance } from './n8nInstance';
 import { startN8nServer, type RunningServer } from './n8nServer';
 import { N8nRestClient } from './restClient';
-import { runTriggerChecks, TRIGGER_CHECKS } from './triggerChecks';
+import type { N8nProfile } from './n8nVersions';
+import { runTriggerChecks, triggerCheckNames } from './triggerChecks';
 
 export const NODE_TYPE = 'n8n-nodes-ucpaas.ucpaasCallback';
 /** Paired with NODE_TYPE by n8n's node creator: the trigger's type minus "Trigger". */
@@ -38,13 +39,13 @@ interface TestResult {
 
 const accountReads = (sandbox: Sandbox) => sandbox.requests.filter((r) => r.method === 'GET' && r.path === `/2014-06-30/Accounts/${DEFAULT_ACCOUNT.accountSid}`);
 
-export const SERVER_CHECKS = [
+export const serverCheckNames = (profile: N8nProfile): string[] => [
 	'server: n8n start is ready on loopback; owner set up and logged in through the REST API',
 	'server: credential Test passes for the imported credential (token comes back blanked, one signed account read)',
 	'server: credential Test with a wrong Auth Token fails with 101116',
 	`server: /types/nodes.json lists ${NODE_TYPE} with its icon (the icon URL serves the SVG), and ${TRIGGER_TYPE} beside it, shown in the node creator`,
 	`server: /types/credentials.json lists ${CREDENTIAL_TYPE} with its icon`,
-	...TRIGGER_CHECKS,
+	...triggerCheckNames(profile),
 ];
 
 async function fetchSvg(server: RunningServer, iconPath: string | undefined): Promise<void> {
@@ -58,7 +59,8 @@ async function fetchSvg(server: RunningServer, iconPath: string | undefined): Pr
 const lightIcon = (entry: TypeEntry | undefined) => (typeof entry?.iconUrl === 'string' ? entry.iconUrl : entry?.iconUrl?.light);
 
 export async function runServerChecks(instance: N8nInstance, sandbox: Sandbox, checks: CheckList): Promise<void> {
-	const [ready, testOk, testBad, nodeTypes, credentialTypes] = SERVER_CHECKS;
+	const names = serverCheckNames(instance.app.profile);
+	const [ready, testOk, testBad, nodeTypes, credentialTypes] = names;
 	let server: RunningServer | undefined;
 	let client: N8nRestClient | undefined;
 	try {
@@ -77,7 +79,7 @@ export async function runServerChecks(instance: N8nInstance, sandbox: Sandbox, c
 		const rest = client;
 		const running = server;
 		if (!up || !running || !rest) {
-			for (const name of SERVER_CHECKS.slice(1)) checks.skip(name, 'the server did not come up');
+			for (const name of names.slice(1)) checks.skip(name, 'the server did not come up');
 			return;
 		}
 

@@ -7,10 +7,12 @@
  *
  * n8n 2.41 (sources under node_modules/n8n/dist):
  *   - Activation is "publishing" a version: POST /rest/workflows/:id/activate {versionId}
- *     (workflows/workflows.controller.js, @n8n/api-types ActivateWorkflowDto). `n8n import:workflow`
- *     always imports inactive (`--activeState=fromJson` is refused outside queue mode) but writes a
- *     workflow_history row for the new versionId (services/import.service.js), which is what
- *     activation asks for; GET /rest/workflows/:id gives the versionId.
+ *     (workflows/workflows.controller.js, @n8n/api-types ActivateWorkflowDto); on 1.x it is the
+ *     Active toggle's PATCH (the request each line's editor sends is in n8nVersions.ts ACTIVATION).
+ *     `n8n import:workflow` always imports inactive (`--activeState=fromJson` is refused outside
+ *     queue mode) but writes a workflow_history row for the new versionId
+ *     (services/import.service.js, the same in 1.123.81 and 2.0.3), which is what activation asks
+ *     for; GET /rest/workflows/:id gives the versionId.
  *   - With N8N_USE_WORKFLOW_PUBLICATION_SERVICE on (the default) the activation only records an
  *     outbox entry and the webhooks are registered afterwards (workflow.service.js
  *     _publishViaOutbox): the check waits until the path is registered. An OPTIONS request with an
@@ -22,6 +24,7 @@
  *     returns the run data as a `flatted` string (executions/execution.service.js findOne), read
  *     with the app's own copy of flatted.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -29,12 +32,14 @@ import { signRequest } from '../../nodes/shared/signature';
 import { DEFAULT_ACCOUNT, startSandbox, type PushEvent, type PushRecord, type Sandbox } from '../../sandbox';
 import { expectEqual, expectMatch, expectTrue, type CheckList } from './assertions';
 import type { N8nInstance } from './n8nInstance';
+import type { N8nProfile } from './n8nVersions';
 import type { RunningServer } from './n8nServer';
 import type { N8nRestClient } from './restClient';
 import type { RunItem, WorkflowRun } from './runData';
 
 /** Must match test/e2e/workflows/trigger-events.json. */
 export const TRIGGER_WORKFLOW_ID = 'e2eUcpaasTrig01';
+const TRIGGER_FILE = 'trigger-events.json';
 const WEBHOOK_ID = '5b0e7c1e-2f43-4d8a-9c61-e2e0a0c9a501';
 const TRIGGER_NODE = 'UCPaaS Callback Trigger';
 const NEXT_NODE = 'Log Call Event';
@@ -46,8 +51,12 @@ const OTHER_ACCOUNT = 'f'.repeat(32);
 const EXACT_REPLY = '<?xml version="1.0" encoding="UTF-8"?><response><retcode>0</retcode></response>';
 const EVENTS: PushEvent[] = ['callreq', 'callestablish', 'callhangup'];
 
-export const TRIGGER_CHECKS = [
-	'trigger: the imported UCPaaS Trigger workflow activates over REST (POST /rest/workflows/:id/activate) and /webhook/<webhookId>/webhook gets registered',
+/** Where the workflow the trigger checks start comes from, on this line (n8nVersions.ts importAssignsVersionId). */
+const workflowSource = (profile: N8nProfile) =>
+	profile.importAssignsVersionId ? 'imported by n8n import:workflow' : 'saved over REST as the editor saves an imported file (this line\'s import:workflow writes no version to start)';
+
+export const triggerCheckNames = (profile: N8nProfile): string[] => [
+	`trigger: the UCPaaS Trigger workflow (${workflowSource(profile)}) is started as the editor's ${profile.activation.control} does it (${profile.activation.route}) and /webhook/<webhookId>/webhook gets registered`,
 	`trigger: a call placed on a second sandbox pushes callreq, callestablish, callhangup to the production URL; each answered HTTP 200, retcode 0, the exact reply`,
 	`trigger: n8n stored one webhook execution per event, each with the trigger's item for that callId (userData ${USER_DATA}; callhangup ${TALK_SECONDS} s, reason 0 "Normal hang-up")`,
 	'trigger: a push for another account gets 403 from the production URL and starts no execution',
@@ -123,24 +132,58 @@ function pushPost(url: string, body: string): Promise<Response> {
 	return fetch(url, { method: 'POST', headers: { 'content-type': 'text/xml;charset=utf-8' }, body, signal: AbortSignal.timeout(10_000) });
 }
 
+interface StoredWorkflow {
+	id?: string;
+	versionId?: string;
+	active?: boolean;
+}
+
+/**
+ * The trigger workflow as the line lets a user start it: the one `n8n import:workflow` stored, or,
+ * where that import writes no workflow_history row (2.0.3: POST …/activate answers 404 "Version not
+ * found", workflow.service.js activateWorkflow → workflowHistoryService.getVersion), the same file
+ * saved as a new workflow through POST /rest/workflows, which writes its first version
+ * (workflows.controller.js create → workflowHistoryService.saveVersion). The editor does that
+ * when a file is imported into it and saved.
+ */
+async function triggerWorkflow(instance: N8nInstance, rest: N8nRestClient): Promise<{ id: string; versionId: string }> {
+	let stored: StoredWorkflow | undefined;
+	if (instance.app.profile.importAssignsVersionId) {
+		const workflow = await rest.request<{ data?: StoredWorkflow }>('GET', `/rest/workflows/${TRIGGER_WORKFLOW_ID}`);
+		expectEqual(workflow.status, 200, `GET /rest/workflows/${TRIGGER_WORKFLOW_ID}`);
+		stored = workflow.body.data;
+	} else {
+		const file = JSON.parse(readFileSync(path.join(__dirname, 'workflows', TRIGGER_FILE), 'utf8')) as Record<string, unknown>;
+		const { name, nodes, connections, settings } = file;
+		const created = await rest.request<{ data?: StoredWorkflow }>('POST', '/rest/workflows', { name, nodes, connections, settings, active: false });
+		expectEqual(created.status, 200, `POST /rest/workflows (${created.text.slice(0, 300)})`);
+		stored = created.body.data;
+	}
+	expectEqual(stored?.active, false, 'active before it is started');
+	const { id, versionId } = stored ?? {};
+	expectTrue(typeof id === 'string' && typeof versionId === 'string' && versionId !== '', `the workflow has no id or versionId (${JSON.stringify(stored).slice(0, 200)})`);
+	return { id, versionId };
+}
+
 export async function runTriggerChecks(instance: N8nInstance, server: RunningServer, rest: N8nRestClient, checks: CheckList): Promise<void> {
-	const [activates, pushes, executions, foreign] = TRIGGER_CHECKS;
+	const { activation } = instance.app.profile;
+	const [activates, pushes, executions, foreign] = triggerCheckNames(instance.app.profile);
 	const webhookUrl = `${server.url}/webhook/${WEBHOOK_ID}/webhook`;
+	let workflowId = TRIGGER_WORKFLOW_ID;
 	const listExecutions = async (): Promise<ExecutionSummary[]> => {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId: TRIGGER_WORKFLOW_ID }));
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 		const list = await rest.request<{ data?: { results?: ExecutionSummary[] } }>('GET', `/rest/executions?filter=${filter}&limit=50`);
 		expectEqual(list.status, 200, `GET /rest/executions (${list.text.slice(0, 200)})`);
 		return list.body.data?.results ?? [];
 	};
 
 	const active = await checks.check(activates, async () => {
-		const workflow = await rest.request<{ data?: { versionId?: string; active?: boolean } }>('GET', `/rest/workflows/${TRIGGER_WORKFLOW_ID}`);
-		expectEqual(workflow.status, 200, `GET /rest/workflows/${TRIGGER_WORKFLOW_ID}`);
-		expectEqual(workflow.body.data?.active, false, 'active after import');
-		const versionId = workflow.body.data?.versionId;
-		expectTrue(typeof versionId === 'string' && versionId !== '', 'the imported workflow has no versionId');
-		const activated = await rest.request<{ data?: { active?: boolean; activeVersionId?: string } }>('POST', `/rest/workflows/${TRIGGER_WORKFLOW_ID}/activate`, { versionId });
-		expectEqual(activated.status, 200, `POST /rest/workflows/${TRIGGER_WORKFLOW_ID}/activate (${activated.text.slice(0, 300)})`);
+		const workflow = await triggerWorkflow(instance, rest);
+		workflowId = workflow.id;
+		const { versionId } = workflow;
+		const request = activation.request(workflowId, versionId);
+		const activated = await rest.request<{ data?: { active?: boolean; activeVersionId?: string } }>(request.method, request.path, request.body);
+		expectEqual(activated.status, 200, `${request.method} ${request.path} (${activated.text.slice(0, 300)})`);
 		expectEqual([activated.body.data?.active, activated.body.data?.activeVersionId], [true, versionId], '[active, activeVersionId]');
 		await waitFor(
 			`POST ${webhookUrl} registered`,
@@ -182,7 +225,7 @@ export async function runTriggerChecks(instance: N8nInstance, server: RunningSer
 		const pushedCallId = delivered ? callId : undefined;
 		if (!pushedCallId) checks.skip(executions, 'no call was pushed');
 		else await checks.check(executions, async () => {
-			const stored = await waitFor(`3 finished executions of ${TRIGGER_WORKFLOW_ID}`, 20_000, async () => {
+			const stored = await waitFor(`3 finished executions of ${workflowId}`, 20_000, async () => {
 				const found = await listExecutions();
 				return found.length >= EVENTS.length && found.every((e) => e.status !== 'running' && e.status !== 'new') ? found : undefined;
 			});
