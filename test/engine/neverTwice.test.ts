@@ -255,6 +255,14 @@ describe('as an AI agent\'s tool (n8n gives every try a new run index and the sa
 		expect(run.results[0].thrown).toMatch(/may have reached UCPaaS, and the phones may be ringing/);
 	});
 
+	test('without an execution id (the MCP Server Trigger runs its tools from the webhook, before n8n makes the execution), the tries of one call are still one call', async () => {
+		const d = freshCallee();
+		loseReplyOnce(d);
+		const run = await runAsAgentTool({ parameters: toolParameters, calls: [{ to: d }], credentials: sandboxCredentials(sandbox), retry: RETRY, executionId: null });
+		expect(counts(d)).toEqual([[1, 1]]);
+		expect(run.results[0].thrown).toMatch(/not sent again when n8n ran this node again/);
+	});
+
 	test('a refused call is retried by the tool and placed once', async () => {
 		const a = freshCallee();
 		refuseOnce(a, '104113');
@@ -272,11 +280,12 @@ describe('as an AI agent\'s tool (n8n gives every try a new run index and the sa
 		expect(callIds).toEqual(sandbox.calls.filter((c) => c.to === a).map((c) => c.callId));
 	});
 
-	test('an agent that calls the same number again after a "may have been placed" answer, in the same execution, is not let through while a retry could still be under way', async () => {
+	test('an agent that calls the same number again after a "may have been placed" answer makes a new tool call, which is sent: its own decision, against the advice it was given', async () => {
 		const d = freshCallee();
 		loseReplyOnce(d);
-		const run = await runAsAgentTool({ parameters: toolParameters, calls: [{ to: d }, { to: d }], credentials: sandboxCredentials(sandbox), pauseMs: 300 });
-		expect(counts(d)).toEqual([[1, 1]]);
-		expect(run.results[1].thrown).toMatch(/not sent again/);
+		const run = await runAsAgentTool({ parameters: toolParameters, calls: [{ to: d }, { to: d }], credentials: sandboxCredentials(sandbox), retry: RETRY, pauseMs: 300 });
+		expect(run.results[0].thrown).toMatch(/Do not send it again until/);
+		// The first call's retries sent nothing; the agent's second call was sent (and placed: the first call had ended).
+		expect(counts(d)).toEqual([[2, 2]]);
 	});
 });

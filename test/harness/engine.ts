@@ -194,7 +194,7 @@ interface Execution {
 async function execute(
 	nodes: INode[],
 	connections: IWorkflowBase['connections'],
-	options: { credentials: ICredentialDataDecryptedObject; mode?: WorkflowExecuteMode; executionId?: string; destination?: string },
+	options: { credentials: ICredentialDataDecryptedObject; mode?: WorkflowExecuteMode; executionId?: string | null; destination?: string },
 ): Promise<Execution> {
 	const workflowData: IWorkflowBase = {
 		id: 'test-workflow',
@@ -211,9 +211,10 @@ async function execute(
 	const workflow = new Workflow({ id: workflowData.id, name: workflowData.name, nodes, connections, active: false, nodeTypes, settings: {} });
 
 	const mode = options.mode ?? 'manual';
-	const executionId = options.executionId ?? randomUUID();
+	// null: no id at all, as when the MCP Server Trigger runs a tool from its webhook, before n8n makes the execution.
+	const executionId = options.executionId === null ? undefined : (options.executionId ?? randomUUID());
 	const finished = createDeferredPromise<IRun>();
-	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
+	const hooks = new ExecutionLifecycleHooks(mode, executionId ?? 'none', workflowData);
 	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
 	const credentialsHelper = new TestCredentialsHelper(options.credentials);
 	const additionalData = {
@@ -283,7 +284,7 @@ export interface ToolRunOptions {
 	calls: IDataObject[];
 	credentials: ICredentialDataDecryptedObject;
 	retry?: NodeRunOptions['retry'];
-	executionId?: string;
+	executionId?: string | null;
 	/** How long the agent waits between two calls (a deliberate call "later"). */
 	pauseMs?: number;
 }

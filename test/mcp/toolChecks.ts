@@ -9,7 +9,7 @@ import { expectContains, expectEqual, expectMatch, expectTrue, type CheckList } 
 import { callBacks, calleeOf, endpointOf, expectSigned } from '../e2e/sandboxRecords';
 import { expectExplained, expectNoRepeatAdvice, expectWarnsCallMayExist } from './agentText';
 import { McpSession, type ToolInfo, type ToolReply, type TransportName } from './mcpSession';
-import { CANCEL_TOOL, FROM_AI, INSTRUCTIONS, PLACE_TOOL } from './workflow';
+import { CANCEL_TOOL, FROM_AI, INSTRUCTIONS, PLACE_TOOL, PLACE_TRIES } from './workflow';
 
 /** n8n 2.41's automatic tool description: `<operation action> in <node defaults.name>` (n8n-workflow makeDescription). */
 export const EXPECTED_DESCRIPTIONS: Record<string, string> = {
@@ -37,9 +37,9 @@ export function toolCheckNames(transport: TransportName): string[] {
 		`${t} ${PLACE_TOOL} {to: "call me"}: a tool error naming the field, the value and that nothing was sent; the sandbox received nothing`,
 		`${t} ${PLACE_TOOL} {} and ${CANCEL_TOOL} {}: tool errors naming the missing argument; the sandbox received nothing`,
 		`${t} ${CANCEL_TOOL} with an unknown callId: a tool error (100108) that says there is no call left to cancel, without advice to repeat it`,
-		`${t} ${PLACE_TOOL} to a callee still ringing: 104113 as a tool error that says nothing was placed by it and the callee is in a call, without advice to repeat it`,
-		`${t} ${PLACE_TOOL} whose reply is lost after the call was placed: a tool error that warns the call may exist and says not to place it again; sent once, and the call does exist`,
-		`${t} ${PLACE_TOOL} met by a platform failure (HTTP 503, then respCode 100699): tool errors that warn the call may exist, without "try again later"; each sent once`,
+		`${t} ${PLACE_TOOL} to a callee still ringing: 104113 as a tool error that says nothing was placed by it and the callee is in a call, without advice to repeat it; Retry On Fail sends it ${PLACE_TRIES} times, since nothing was placed`,
+		`${t} ${PLACE_TOOL} whose reply is lost after the call was placed: a tool error that warns the call may exist and says not to place it again; sent once despite Retry On Fail (${PLACE_TRIES} tries), and the call does exist; the agent's next tools/call (a new execution) is sent`,
+		`${t} ${PLACE_TOOL} met by a platform failure (HTTP 503, then respCode 100699): tool errors that warn the call may exist, without "try again later"; each sent once despite Retry On Fail`,
 		`${t} ${CANCEL_TOOL} whose reply is lost after the call was cancelled: a tool error that says the call may still ring and cancelling again is safe; cancelling again then answers 100108`,
 	];
 }
@@ -225,7 +225,7 @@ export async function runToolChecks(mcpUrl: string, transport: TransportName, sa
 			expectMatch(details, /\bno call was placed\b/i, 'description says this request placed nothing');
 			expectMatch(details, /\balready in a call\b/i, 'description says the callee is in a call');
 			expectNoRepeatAdvice(text);
-			expectEqual(describeRequests(requestsSince(sandbox, before)), ['POST /Calls/callBack 104113'], 'what the sandbox received');
+			expectEqual(describeRequests(requestsSince(sandbox, before)), Array.from({ length: PLACE_TRIES }, () => 'POST /Calls/callBack 104113'), 'what the sandbox received (refused, so each try of Retry On Fail is sent)');
 			expectEqual(sandbox.calls.filter((c) => c.to === to).length, 1, `calls to ${to} the sandbox placed`);
 			await cancelThroughTool(context, first);
 		});
@@ -241,8 +241,13 @@ export async function runToolChecks(mcpUrl: string, transport: TransportName, sa
 			expectWarnsCallMayExist(text);
 			expectNoRepeatAdvice(text);
 			const sent = requestsSince(sandbox, before);
-			expectEqual(sent.map((r) => [endpointOf(r), calleeOf(r), r.verdict.reason]), [['/Calls/callBack', to, 'fault:reset']], 'what the sandbox received (sent once, not retried)');
+			expectEqual(sent.map((r) => [endpointOf(r), calleeOf(r), r.verdict.reason]), [['/Calls/callBack', to, 'fault:reset']], `what the sandbox received (sent once: n8n's ${PLACE_TRIES - 1} retries sent nothing)`);
 			expectEqual(sandbox.calls.filter((c) => c.to === to).length, 1, `calls to ${to} the sandbox placed: the warning is true`);
+			// An agent that calls again anyway makes a new tools/call, which n8n runs as a new execution:
+			// a new intention, sent (the first call has ended by now: the sandbox rings for 20 ms).
+			await sandbox.whenCallSettled(sandbox.calls.find((c) => c.to === to)?.callId ?? '');
+			successItem(await call(context, PLACE_TOOL, { to }), PLACE_TOOL);
+			expectEqual(sandbox.calls.filter((c) => c.to === to).length, 2, `calls to ${to} after the agent's deliberate second tools/call`);
 		});
 
 		await checks.check(platform, async () => {
@@ -260,7 +265,7 @@ export async function runToolChecks(mcpUrl: string, transport: TransportName, sa
 				expectWarnsCallMayExist(text);
 				expectNoRepeatAdvice(text);
 				const sent = requestsSince(sandbox, before);
-				expectEqual(sent.map((r) => [endpointOf(r), calleeOf(r)]), [['/Calls/callBack', to]], `what the sandbox received for ${fault.kind} (sent once, not retried)`);
+				expectEqual(sent.map((r) => [endpointOf(r), calleeOf(r)]), [['/Calls/callBack', to]], `what the sandbox received for ${fault.kind} (sent once despite Retry On Fail)`);
 			}
 		});
 

@@ -6,8 +6,12 @@
  * The tool nodes have the type n8n synthesises for a `usableAsTool` node (`<type>Tool`,
  * n8n/dist/tool-generation/ai-tools.js). Only `$fromAI()` values become the tool's input schema
  * (n8n-core create-node-as-tool.js); everything else (the caller, the app, the options) is fixed
- * by the workflow and invisible to the agent. The `$fromAI()` lines are the ones the README gives
- * for pasting, so this run proves them.
+ * by the workflow and invisible to the agent. The `$fromAI()` lines are the ones docs/ai-agents.md
+ * gives for pasting (run.ts checks they are the same), so this run proves them.
+ *
+ * The Place tool has Retry On Fail on (3 tries, 1 s apart), as a user who keeps the HTTP-node
+ * habit sets it: n8n then retries a failing tool with the same arguments, and the node must
+ * still place each call at most once.
  *
  * Both tools are saved without a `resource` parameter, as workflows made before the node had one
  * are: the automatic tool description must still come from each operation's `action`.
@@ -23,6 +27,8 @@ export const MCP_PATH = 'ucpaas-calls';
 export const MCP_WEBHOOK_ID = '7c1f3a52-4e0b-4b8e-9a7d-3f2c1b0a9e61';
 export const TRIGGER_NAME = 'MCP Server Trigger';
 export const TOOL_TYPE = 'n8n-nodes-ucpaas.ucpaasCallbackTool';
+/** Retry On Fail's tries on the Place tool. */
+export const PLACE_TRIES = 3;
 
 /** Node names; n8n names each tool after its node (nodeNameToToolName: runs of other characters become `_`). */
 export const PLACE_NODE = 'Place Callback';
@@ -34,7 +40,7 @@ export const CANCEL_TOOL = 'Cancel_Callback';
 export const INSTRUCTIONS =
 	'Every Place_Callback call rings two real phones. Never call it again after an error that says the call may have been placed: ask a person to check first. Use Cancel_Callback with the callId that Place_Callback returned to stop a call.';
 
-/** The README's ready-to-paste `$fromAI()` lines (the editor shows them between `{{ }}`). */
+/** docs/ai-agents.md's ready-to-paste `$fromAI()` lines (the editor shows them between `{{ }}`). */
 export const FROM_AI = {
 	to: {
 		key: 'to',
@@ -87,6 +93,9 @@ export function mcpWorkflow(): Record<string, unknown> {
 					options: {},
 				},
 				credentials,
+				retryOnFail: true,
+				maxTries: PLACE_TRIES,
+				waitBetweenTries: 1000,
 			},
 			{
 				id: 'b8f0c1d2-0003-4a6e-9c1b-6d2e3f4a5b03',

@@ -5,13 +5,13 @@ import { RequestFailure } from '../transport/requestFailure';
 import type { OperationResult } from './types';
 
 /**
- * Never ring anyone twice: the memory of what earlier tries of the same node run did.
+ * Never ring anyone twice: the memory of what earlier tries of the same run did.
  *
- * n8n runs a node again within one execution in three ways, and each would repeat every request:
+ * n8n runs a node again in three ways, and each would repeat every request:
  * - Retry On Fail re-runs the node with all its items, same run index, in the same process (in
  *   queue mode: on the same worker);
  * - with On Error "continue", it also re-runs while the first output item is an error;
- * - a tool of an AI agent (or of the MCP Server Trigger) is retried with a new run index for every
+ * - a tool of an AI agent (or of the MCP Server Trigger) is retried, with a new run index for every
  *   try and the same arguments.
  * So each try records here what it learnt about each item, and the next try of the same run asks
  * first: a call that was placed is returned as it was (same callId), one that may have been placed
@@ -19,13 +19,13 @@ import type { OperationResult } from './types';
  *
  * The memory lives in this process only and nothing is persisted: a crashed worker forgets, and
  * n8n does not re-run a crashed worker's executions (its queue's maxStalledCount is 0). A new
- * execution (the workflow run again, an execution retried from the list, each MCP tool call) is a
- * new intention and places its calls again.
+ * execution (the workflow run again, an execution retried from the list) and an agent's new tool
+ * call are new intentions, and place their calls again.
  */
 
 /** How long a run's memory outlives its last try: well past n8n's longest retry schedule (5 tries, 5 s apart). */
 export const MEMORY_LINGER_MS = 5 * 60_000;
-/** Runs remembered at once; the oldest finished ones are forgotten first. Never a run still trying. */
+/** Node runs remembered at once; the oldest finished ones are forgotten first. Never a run still trying. */
 export const MEMORY_MAX_RUNS = 2_000;
 
 /** What an earlier try learnt about one item. */
@@ -37,12 +37,10 @@ export type Remembered = { kind: 'done'; result: OperationResult } | { kind: 'un
  * - cancelling: a done cancel is not sent again (it would answer 100108 and fail the item), but an
  *   uncertain one is: cancelling again is harmless and is what the retry is for;
  * - reads and downloads change nothing, so they are simply done again.
- * A tool's placed call is not remembered: n8n retries a tool only after it failed, so the only
- * next call with the same arguments is one the agent chose to make.
  */
-export function mustRemember(effect: RequestEffect, outcome: Remembered['kind'], tool: boolean): boolean {
-	if (effect === 'placesCall') return outcome === 'uncertain' || !tool;
-	if (effect === 'cancelsCall') return outcome === 'done' && !tool;
+export function mustRemember(effect: RequestEffect, outcome: Remembered['kind']): boolean {
+	if (effect === 'placesCall') return true;
+	if (effect === 'cancelsCall') return outcome === 'done';
 	return false;
 }
 
@@ -51,30 +49,34 @@ export function mayHaveTakenEffect(error: unknown, effect: RequestEffect): boole
 	return error instanceof RequestFailure && error.facts.effect === effect && error.facts.mayHaveTakenEffect;
 }
 
-/** One node run as n8n numbers it: the tries of the same run share it, nothing else does. */
-export interface RunIdentity {
-	executionId: string;
-	/** The node's id (its name when an old workflow has none). */
-	node: string;
-	/** Tool runs get a new run index per try, so they are one group per execution instead. */
-	tool: boolean;
-	runIndex: number;
-}
+/**
+ * What the tries of one run share, and nothing else does:
+ * - a node run: n8n's execution id, the node and the run index (a loop's next lap is a new run);
+ * - a tool call: the arguments object. n8n hands every try of one tool call the very same object
+ *   (n8n-core makeHandleToolInvocation, unchanged from 1.x to 2.41), while an agent's next call,
+ *   even with the same number, is parsed anew: the agent's own decision, and it is sent. A tool
+ *   call made by the MCP Server Trigger runs before n8n gives it an execution id, so the id could
+ *   not tell the tries apart anyway.
+ */
+export type RunIdentity = { kind: 'nodeRun'; executionId: string; node: string; runIndex: number } | { kind: 'toolCall'; call: object };
 
-/** The identity of the run `context` belongs to, or undefined when n8n gives no execution id (then nothing is remembered). */
+/** The identity of the run `context` belongs to, or undefined when n8n gives none (then nothing is remembered). */
 export function runIdentityOf(context: IExecuteFunctions): RunIdentity | undefined {
-	const executionId = context.getExecutionId();
-	if (typeof executionId !== 'string' || executionId === '') return undefined;
 	const node = context.getNode();
 	// n8n runs a node as a tool under its derived type, named `<type>Tool`.
-	const tool = node.type.endsWith('Tool');
+	if (node.type.endsWith('Tool')) {
+		const call = context.getInputData()[0]?.json;
+		return call && typeof call === 'object' ? { kind: 'toolCall', call } : undefined;
+	}
+	const executionId = context.getExecutionId();
+	if (typeof executionId !== 'string' || executionId === '') return undefined;
 	// Read through the data proxy, the public way: a node has no getRunIndex().
-	const runIndex = tool ? 0 : Number(context.getWorkflowDataProxy(0).$runIndex ?? 0);
-	return { executionId, node: node.id || node.name, tool, runIndex };
+	const runIndex = Number(context.getWorkflowDataProxy(0).$runIndex ?? 0);
+	return { kind: 'nodeRun', executionId, node: node.id || node.name, runIndex };
 }
 
 interface RunEntry {
-	items: Map<string, Remembered>;
+	items: Map<number, Remembered>;
 	/** Tries of this run under way: while any is, the run is never forgotten. */
 	open: number;
 	expiresAt: number;
@@ -82,6 +84,9 @@ interface RunEntry {
 
 export class NeverTwiceMemory {
 	private readonly runs = new Map<string, RunEntry>();
+
+	/** Forgotten with the arguments object, when n8n is done with the tool call. */
+	private readonly toolCalls = new WeakMap<object, RunEntry>();
 
 	constructor(
 		private readonly now: () => number = Date.now,
@@ -91,8 +96,16 @@ export class NeverTwiceMemory {
 
 	/** Starts a try of the run; `close()` the ledger when the try ends, whatever the outcome. */
 	open(identity: RunIdentity | undefined): TryLedger {
-		if (!identity) return new TryLedger(undefined, identity, () => undefined);
-		const key = JSON.stringify([identity.executionId, identity.node, identity.tool ? 'tool' : identity.runIndex]);
+		if (!identity) return new TryLedger(undefined, () => undefined);
+		if (identity.kind === 'toolCall') {
+			let entry = this.toolCalls.get(identity.call);
+			if (!entry) {
+				entry = { items: new Map(), open: 0, expiresAt: 0 };
+				this.toolCalls.set(identity.call, entry);
+			}
+			return new TryLedger(entry, () => undefined);
+		}
+		const key = JSON.stringify([identity.executionId, identity.node, identity.runIndex]);
 		this.forgetOld();
 		let entry = this.runs.get(key);
 		if (entry) this.runs.delete(key);
@@ -101,13 +114,13 @@ export class NeverTwiceMemory {
 		this.runs.set(key, entry);
 		entry.open += 1;
 		const opened = entry;
-		return new TryLedger(opened, identity, () => {
+		return new TryLedger(opened, () => {
 			opened.open -= 1;
 			opened.expiresAt = this.now() + this.lingerMs;
 		});
 	}
 
-	/** How many runs are remembered (for tests and figures). */
+	/** How many node runs are remembered (for tests and figures; tool calls are not counted). */
 	get size(): number {
 		return this.runs.size;
 	}
@@ -126,28 +139,15 @@ export class NeverTwiceMemory {
 export class TryLedger {
 	constructor(
 		private readonly entry: RunEntry | undefined,
-		readonly identity: RunIdentity | undefined,
 		private readonly onClose: () => void,
 	) {}
 
-	get tool(): boolean {
-		return this.identity?.tool === true;
+	recall(itemIndex: number): Remembered | undefined {
+		return this.entry?.items.get(itemIndex);
 	}
 
-	/**
-	 * An item of a node run is its index. A tool call is its request: the tries of one call repeat
-	 * the same arguments, and so the same normalised request.
-	 */
-	itemKey(itemIndex: number, prepared: unknown): string {
-		return this.tool ? JSON.stringify(prepared) : String(itemIndex);
-	}
-
-	recall(key: string): Remembered | undefined {
-		return this.entry?.items.get(key);
-	}
-
-	remember(key: string, remembered: Remembered): void {
-		this.entry?.items.set(key, remembered);
+	remember(itemIndex: number, remembered: Remembered): void {
+		this.entry?.items.set(itemIndex, remembered);
 	}
 
 	close(): void {

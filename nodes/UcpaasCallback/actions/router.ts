@@ -62,18 +62,16 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			else if (!firstFailure || itemIndex < firstFailure.itemIndex) firstFailure = { itemIndex, error: failure };
 		};
 		const send = async (itemIndex: number) => {
-			const request = prepared.get(itemIndex);
-			const key = ledger.itemKey(itemIndex, request);
-			const earlier = ledger.recall(key);
+			const earlier = ledger.recall(itemIndex);
 			if (earlier?.kind === 'done') return succeed(itemIndex, earlier.result, `${earlier.result.summary} (by an earlier try)`);
 			if (earlier?.kind === 'uncertain') return fail(itemIndex, notSentAgain(earlier.failure));
 			try {
-				const result = await operation.run.call(this, request, itemIndex, session);
-				if (mustRemember(operation.effect, 'done', ledger.tool)) ledger.remember(key, { kind: 'done', result });
+				const result = await operation.run.call(this, prepared.get(itemIndex), itemIndex, session);
+				if (mustRemember(operation.effect, 'done')) ledger.remember(itemIndex, { kind: 'done', result });
 				succeed(itemIndex, result);
 			} catch (error) {
-				if (mayHaveTakenEffect(error, operation.effect) && mustRemember(operation.effect, 'uncertain', ledger.tool)) {
-					ledger.remember(key, { kind: 'uncertain', failure: error as RequestFailure });
+				if (mayHaveTakenEffect(error, operation.effect) && mustRemember(operation.effect, 'uncertain')) {
+					ledger.remember(itemIndex, { kind: 'uncertain', failure: error as RequestFailure });
 				}
 				fail(itemIndex, error);
 			}
@@ -101,7 +99,7 @@ function withReconciliation(error: NodeFailure, operation: Operation<unknown>, d
 		.sort((a, b) => a.itemIndex - b.itemIndex)
 		.map(({ itemIndex, summary }) => `${itemLabel(itemIndex)}: ${summary}`)
 		.join('; ');
-	const repeated = mustRemember(operation.effect, 'done', false)
+	const repeated = mustRemember(operation.effect, 'done')
 		? 'Retry On Fail does not repeat them; running the workflow again (a new execution) does.'
 		: 'Running the node again repeats them, which changes nothing on the platform.';
 	const reconciliation = done.length
