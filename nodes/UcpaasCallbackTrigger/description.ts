@@ -4,7 +4,7 @@ import type { INodeProperties } from 'n8n-workflow';
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'UCPaaS has no API to register this URL, so paste it yourself: open "Webhook URLs" at the top of this panel, copy the Production URL into the UCPaaS console as your application\'s push (callback) address (console: 应用管理), then publish this workflow. To try it first, paste the Test URL there instead and click "Execute step" (or "Test this trigger" on the canvas).',
+			'UCPaaS has no API to register this URL, so paste it yourself: open "Webhook URLs" at the top of this panel, copy the Production URL into the UCPaaS console as your application\'s push (callback) address (console: 应用管理), then publish this workflow (on n8n 1.x: switch it to Active). To try it first, paste the Test URL there instead and click "Execute step" (or "Test this trigger" on the canvas).',
 		name: 'pushUrlNotice',
 		type: 'notice',
 		default: '',

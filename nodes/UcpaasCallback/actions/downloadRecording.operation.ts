@@ -69,6 +69,15 @@ const description: INodeProperties[] = [
 			},
 		],
 	},
+	{
+		// n8n 1.x keeps binary data in memory unless told otherwise; 2.x writes it to disk.
+		displayName:
+			'On n8n 1.x, files are held in memory and stored base64 in the execution unless the n8n host sets N8N_DEFAULT_BINARY_DATA_MODE=filesystem: set it before downloading large recordings',
+		name: 'binaryModeNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: show,
+	},
 ];
 
 interface DownloadRequest extends RecordingDownload {
