@@ -25,7 +25,6 @@ import { processesInside } from '../test/e2e/hygieneChecks';
 import { ensureN8nApp, N8N_VERSION } from '../test/e2e/n8nApp';
 import { freePort, N8nInstance } from '../test/e2e/n8nInstance';
 import { startN8nServer, type RunningServer } from '../test/e2e/n8nServer';
-import { ensureNode24 } from '../test/e2e/nodeRuntime';
 import { buildAndPack, installLikeN8n, type PackedPackage } from '../test/e2e/packageInstall';
 import { killAllChildrenNow } from '../test/e2e/processes';
 import { DEV_CREDENTIAL_NAME, signInOwner, upsertSandboxCredential } from './dev/editorAccount';
@@ -322,7 +321,7 @@ async function main(): Promise<void> {
 	process.once('exit', killAllChildrenNow);
 
 	try {
-		const app = await ensureN8nApp(await ensureNode24());
+		const app = await ensureN8nApp();
 		const state = openUserFolder(options.userFolder, options.fresh);
 		console.log(`dev: user folder ${state.userFolder} (${state.created ? 'new' : 'kept from an earlier run'})`);
 		const instance = await N8nInstance.create(app, state);

@@ -24,7 +24,6 @@ import { expectContains, expectEqual, expectTrue } from '../e2e/assertions';
 import { CREDENTIAL_TYPE } from '../e2e/credentials';
 import { ensureN8nApp, N8N_VERSION } from '../e2e/n8nApp';
 import { freePort } from '../e2e/n8nInstance';
-import { ensureNode24 } from '../e2e/nodeRuntime';
 import { N8nRestClient } from '../e2e/restClient';
 import { Suite } from '../e2e/suite';
 import { DevCommand } from './devCommand';
@@ -139,7 +138,7 @@ async function main(): Promise<number> {
 		copy = copyWorkingTree(REPO);
 		cleanups.push(() => rmSync(copy, { recursive: true, force: true, maxRetries: 3 }));
 		// Installed here, where its progress shows, rather than inside npm run dev's first start.
-		await ensureN8nApp(await ensureNode24());
+		await ensureN8nApp();
 	});
 	if (!ready) return suite.finish(CHECKS.slice(1));
 	list.note(`copy ${copy}; user folder ${userFolder}`);

@@ -58,7 +58,8 @@ export class EditorBrowser {
 		readonly shotsDir: string,
 	) {}
 
-	static async launch(shotsDir: string): Promise<EditorBrowser> {
+	/** `viewport`: the suite's 1600×1000 shows whole panels; the README's pictures are smaller. */
+	static async launch(shotsDir: string, viewport = { width: 1600, height: 1000 }): Promise<EditorBrowser> {
 		if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
 		mkdirSync(shotsDir, { recursive: true });
 		const browser = await chromium.launch({
@@ -68,7 +69,7 @@ export class EditorBrowser {
 			args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', `--proxy-server=${BLACKHOLE_PROXY}`, '--lang=en-US'],
 		});
 		try {
-			const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'en-US', timezoneId: 'America/Los_Angeles' });
+			const context = await browser.newContext({ viewport, locale: 'en-US', timezoneId: 'America/Los_Angeles' });
 			context.setDefaultTimeout(60_000);
 			context.setDefaultNavigationTimeout(120_000);
 			const page = await context.newPage();
