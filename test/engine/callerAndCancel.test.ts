@@ -1,20 +1,12 @@
-import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from '../../sandbox';
+import { DEFAULT_ACCOUNT, type Sandbox } from '../../sandbox';
 import { runCallbackNode, type NodeRunOptions } from '../harness/engine';
 import { sandboxCredentials } from '../harness/sandboxAccount';
+import { calleesFrom, useSandbox } from '../harness/testSandbox';
 
 let sandbox: Sandbox;
-beforeAll(async () => {
-	// Calls ring long enough to be cancelled.
-	sandbox = await startSandbox({ quiet: true, call: { delays: { ringMs: 2000, talkMs: 50 } } });
-});
-beforeEach(() => {
-	sandbox.clearRequests();
-	sandbox.clearFaults();
-});
-afterAll(async () => sandbox.stop());
-
-let nextCallee = 13700000000;
-const freshCallee = () => String(nextCallee++);
+// Calls ring long enough to be cancelled.
+useSandbox((started) => (sandbox = started), { call: { delays: { ringMs: 2000, talkMs: 50 } } });
+const freshCallee = calleesFrom(13700000000);
 
 function run(parameters: Record<string, unknown>, extra: Partial<NodeRunOptions> = {}) {
 	return runCallbackNode({ parameters: parameters as NodeRunOptions['parameters'], credentials: sandboxCredentials(sandbox), ...extra });

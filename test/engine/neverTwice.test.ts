@@ -9,20 +9,11 @@ import type { IDataObject } from 'n8n-workflow';
 import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from '../../sandbox';
 import { runAsAgentTool, runCallbackNode, type NodeRunOptions } from '../harness/engine';
 import { sandboxCredentials } from '../harness/sandboxAccount';
+import { calleesFrom, useSandbox } from '../harness/testSandbox';
 
 let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox({ quiet: true });
-});
-beforeEach(() => {
-	sandbox.clearRequests();
-	sandbox.clearFaults();
-});
-afterAll(async () => sandbox.stop());
-
-let nextCallee = 13500000000;
-/** A fresh callee per call: the sandbox, like the platform, refuses a second call to a busy callee. */
-const freshCallee = () => String(nextCallee++);
+useSandbox((started) => (sandbox = started));
+const freshCallee = calleesFrom(13500000000);
 
 const RETRY = { maxTries: 3, waitBetweenTries: 0 };
 
@@ -177,9 +168,8 @@ describe('what a failed item says, as data (error output)', () => {
 
 describe('what is a new intention, and places again', () => {
 	test('a node in a loop places once per lap (each lap is a new run index), a retry within a lap does not', async () => {
-		const base = Number(freshCallee());
-		nextCallee += 3;
-		const laps = [0, 1, 2].map((lap) => String(base + lap));
+		const laps = [freshCallee(), freshCallee(), freshCallee()];
+		const base = Number(laps[0]);
 		refuseOnce(laps[1], '104113');
 		const run = await runCallbackNode({
 			parameters: { operation: 'placeCall', fromClient: DEFAULT_ACCOUNT.clientNumber, to: `={{ String(${base} + $runIndex) }}`, options: {} },

@@ -1,21 +1,13 @@
-import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from '../../sandbox';
+import { DEFAULT_ACCOUNT, type Sandbox } from '../../sandbox';
 import { runCallbackNode, type NodeRunOptions } from '../harness/engine';
 import { everythingShown, sandboxCredentials } from '../harness/sandboxAccount';
+import { calleesFrom, useSandbox } from '../harness/testSandbox';
 
 let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox({ quiet: true });
-});
-beforeEach(() => {
-	sandbox.clearRequests();
-	sandbox.clearFaults();
-});
-afterAll(async () => sandbox.stop());
+useSandbox((started) => (sandbox = started));
 
 const CALLEE = '13912345678';
-let nextCallee = 13900000000;
-/** A fresh callee per call: the sandbox, like the platform, refuses a second call to a busy callee. */
-const freshCallee = () => String(nextCallee++);
+const freshCallee = calleesFrom(13900000000);
 
 function place(parameters: Record<string, unknown>, extra: Partial<NodeRunOptions> = {}) {
 	return runCallbackNode({

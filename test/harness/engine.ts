@@ -174,11 +174,26 @@ function itemsNode(items: IDataObject[] | undefined): INode {
 	return { id: 'items', name: 'Items', type: 'test.itemsSource', typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(items ?? [{}]) } };
 }
 
-/** The node's Settings tab as n8n saves it. */
-function settingsOf(options: { onError?: NodeRunOptions['onError']; retry?: NodeRunOptions['retry'] }): Partial<INode> {
+/**
+ * A UCPaaS Callback node as n8n saves it in a workflow (as itself, or as an agent's tool), with its
+ * Settings tab: On Error, Retry On Fail, Max. Tries, Wait Between Tries.
+ */
+function ucpaasNode(
+	name: string,
+	type: 'n8n-nodes-ucpaas.ucpaasCallback' | 'n8n-nodes-ucpaas.ucpaasCallbackTool',
+	parameters: INodeParameters,
+	settings: { onError?: NodeRunOptions['onError']; retry?: NodeRunOptions['retry'] },
+): INode {
 	return {
-		...(options.onError ? { onError: options.onError } : {}),
-		...(options.retry ? { retryOnFail: true, maxTries: options.retry.maxTries ?? 3, waitBetweenTries: options.retry.waitBetweenTries ?? 0 } : {}),
+		id: name,
+		name,
+		type,
+		typeVersion: 1,
+		position: [200, 200],
+		parameters,
+		credentials: CREDENTIAL_REF,
+		...(settings.onError ? { onError: settings.onError } : {}),
+		...(settings.retry ? { retryOnFail: true, maxTries: settings.retry.maxTries ?? 3, waitBetweenTries: settings.retry.waitBetweenTries ?? 0 } : {}),
 	};
 }
 
@@ -245,16 +260,7 @@ async function execute(
  */
 export async function runCallbackNode(options: NodeRunOptions): Promise<NodeRun> {
 	const nodeName = 'UCPaaS';
-	const node: INode = {
-		id: 'ucpaas',
-		name: nodeName,
-		type: 'n8n-nodes-ucpaas.ucpaasCallback',
-		typeVersion: 1,
-		position: [200, 0],
-		parameters: options.parameters,
-		credentials: CREDENTIAL_REF,
-		...settingsOf(options),
-	};
+	const node = ucpaasNode(nodeName, 'n8n-nodes-ucpaas.ucpaasCallback', options.parameters, options);
 	const to = (target: string) => [{ node: target, type: NodeConnectionTypes.Main, index: 0 }];
 	const { run, credentials } = options.loop
 		? await execute(
@@ -304,16 +310,7 @@ export async function runAsAgentTool(options: ToolRunOptions): Promise<ToolRun> 
 		[
 			itemsNode([{}]),
 			{ id: 'agent', name: 'Agent', type: 'test.scriptedAgent', typeVersion: 1, position: [200, 0], parameters: { calls: JSON.stringify(options.calls), pauseMs: options.pauseMs ?? 0 } },
-			{
-				id: 'tool',
-				name: toolName,
-				type: 'n8n-nodes-ucpaas.ucpaasCallbackTool',
-				typeVersion: 1,
-				position: [200, 200],
-				parameters: options.parameters,
-				credentials: CREDENTIAL_REF,
-				...settingsOf(options),
-			},
+			ucpaasNode(toolName, 'n8n-nodes-ucpaas.ucpaasCallbackTool', options.parameters, options),
 		],
 		{
 			Items: { main: [[{ node: 'Agent', type: NodeConnectionTypes.Main, index: 0 }]] },

@@ -5,6 +5,7 @@ import { DEFAULT_ACCOUNT, startSandbox, type FaultRule, type Sandbox } from '../
 import { RESP_CODES } from '../../nodes/shared/respCodes';
 import { runCallbackNode, type NodeRunOptions } from '../harness/engine';
 import { sandboxCredentials } from '../harness/sandboxAccount';
+import { calleesFrom, useSandbox } from '../harness/testSandbox';
 
 /**
  * Remote faults from the sandbox's fault injection, in both formats: each must give a clear
@@ -13,21 +14,13 @@ import { sandboxCredentials } from '../harness/sandboxAccount';
  */
 
 let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox({ quiet: true, call: { delays: { ringMs: 1, talkMs: 1 } } });
-});
-beforeEach(() => {
-	sandbox.clearFaults();
-	sandbox.clearRequests();
-});
-afterAll(async () => {
+useSandbox((started) => (sandbox = started), { call: { delays: { ringMs: 1, talkMs: 1 } } });
+afterAll(() => {
 	process.stdout.write(`remote faults injected: ${injected}\n`);
-	await sandbox.stop();
 });
 
 let injected = 0;
-let nextCallee = 13600000000;
-const freshCallee = () => String(nextCallee++);
+const freshCallee = calleesFrom(13600000000);
 
 function place(options: Record<string, unknown>, extra: Partial<NodeRunOptions> = {}) {
 	return runCallbackNode({

@@ -147,8 +147,11 @@ export interface ReceivedPush {
 	fields: Record<string, string>;
 }
 
-/** A tiny push receiver; `retcode` decides what it answers to callreq. */
-export async function startReceiver(options: { retcode?: string } = {}) {
+/**
+ * A tiny push receiver. It answers retcode 0, except to callreq: `retcode` there, and with
+ * `<record>1</record>` when `record` asks the platform to record the call.
+ */
+export async function startReceiver(options: { retcode?: string; record?: boolean } = {}) {
 	const received: ReceivedPush[] = [];
 	const server = http.createServer((req, res) => {
 		const chunks: Buffer[] = [];
@@ -158,9 +161,11 @@ export async function startReceiver(options: { retcode?: string } = {}) {
 			const fields: Record<string, string> = {};
 			for (const m of body.matchAll(/<(\w+)>([^<]*)<\/\1>/g)) fields[m[1]] = m[2];
 			received.push({ contentType: String(req.headers['content-type']), body, fields });
-			const retcode = fields.event === 'callreq' ? (options.retcode ?? '0') : '0';
+			const callreq = fields.event === 'callreq';
+			const retcode = callreq ? (options.retcode ?? '0') : '0';
+			const record = callreq && options.record ? '<record>1</record>' : '';
 			res.writeHead(200, { 'Content-Type': 'text/xml' });
-			res.end(`<?xml version="1.0" encoding="UTF-8"?><response><retcode>${retcode}</retcode></response>`);
+			res.end(`<?xml version="1.0" encoding="UTF-8"?><response><retcode>${retcode}</retcode>${record}</response>`);
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -168,6 +173,8 @@ export async function startReceiver(options: { retcode?: string } = {}) {
 	return {
 		url: `http://127.0.0.1:${port}/ucpaas/events`,
 		received,
+		/** The `recordurl` of the call's callhangup push, if one came. */
+		recordUrlOf: (callId: string) => received.find((push) => push.fields.event === 'callhangup' && push.fields.callid === callId)?.fields.recordurl,
 		close: () =>
 			new Promise<void>((resolve) => {
 				server.close(() => resolve());

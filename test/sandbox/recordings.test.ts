@@ -1,39 +1,6 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: a push receiver on loopback */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { expectedRecordingSig, recordingWav } from '../../sandbox/recordings';
-import { APP, CLIENT, SID, TOKEN, agent, api, fixedClock, md5Upper } from './helpers';
-
-/** Answers every push with retcode 0; to callreq also with `<record>1</record>` when `record`. */
-async function startReceiver(record: boolean) {
-	const bodies: string[] = [];
-	const server = http.createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const body = Buffer.concat(chunks).toString('utf8');
-			bodies.push(body);
-			const extra = record && body.includes('<event>callreq</event>') ? '<record>1</record>' : '';
-			res.writeHead(200, { 'Content-Type': 'text/xml' });
-			res.end(`<?xml version="1.0" encoding="UTF-8"?><response><retcode>0</retcode>${extra}</response>`);
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		url: `http://127.0.0.1:${port}/push`,
-		recordUrlOf: (callId: string) => {
-			const hangup = bodies.find((b) => b.includes('<event>callhangup</event>') && b.includes(callId));
-			return /<recordurl>([^<]*)<\/recordurl>/.exec(hangup ?? '')?.[1];
-		},
-		close: () => new Promise<void>((resolve) => {
-			server.close(() => resolve());
-			server.closeAllConnections();
-		}),
-	};
-}
+import { APP, CLIENT, SID, TOKEN, agent, api, fixedClock, md5Upper, startReceiver } from './helpers';
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 const running: Array<{ sandbox: Sandbox; receiver?: Receiver }> = [];
@@ -75,7 +42,7 @@ describe('recordings', () => {
 	});
 
 	test('a call recorded by the application setting: the callhangup push names its recordurl, served with the right sig only', async () => {
-		const receiver = await startReceiver(false);
+		const receiver = await startReceiver();
 		const sandbox = await startSandbox({ now: fixedClock, quiet: true, pushUrl: receiver.url, call: { record: true, talkSeconds: 3, delays: { ringMs: 5, talkMs: 5 } } });
 		running.push({ sandbox, receiver });
 		const call = await placeAndSettle(sandbox);
@@ -101,8 +68,8 @@ describe('recordings', () => {
 	});
 
 	test('without the setting, only a callreq reply with <record>1</record> gets a call recorded', async () => {
-		const asking = await startReceiver(true);
-		const silent = await startReceiver(false);
+		const asking = await startReceiver({ record: true });
+		const silent = await startReceiver();
 		const recorded = await startSandbox({ now: fixedClock, quiet: true, pushUrl: asking.url, call: { talkSeconds: 1, delays: { ringMs: 5, talkMs: 5 } } });
 		const plain = await startSandbox({ now: fixedClock, quiet: true, pushUrl: silent.url, call: { talkSeconds: 1, delays: { ringMs: 5, talkMs: 5 } } });
 		running.push({ sandbox: recorded, receiver: asking }, { sandbox: plain, receiver: silent });
