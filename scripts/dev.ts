@@ -197,7 +197,13 @@ class DevLoop {
 		const failed = triggered?.message.startsWith('Hot reload failed') ? triggered : await this.output.waitFor(new RegExp(`^Hot reload failed for ${PACKAGE_NAME}`), 3_000);
 		const typesWritten = existsSync(typesFile) && statSync(typesFile).mtimeMs > typesBefore;
 		if (triggered && !failed && typesWritten) {
-			console.log(`dev: rebuilt and reloaded in ${seconds(started)} (${changedFiles.join(', ')}). In the browser: open panels keep the old description; reload the page (F5) to see the change everywhere.`);
+			// n8n pushes "nodeDescriptionUpdated" to open editors, which fetch the types again (an open
+			// panel was seen to relabel itself); icons, though, are served with a day's max-age.
+			const icons = changedFiles.some((file) => file.startsWith(path.join('dist', 'icons')));
+			console.log(
+				`dev: rebuilt and reloaded in ${seconds(started)} (${changedFiles.join(', ')}). The open editor shows the change by itself; if a page still shows the old one, reload it (F5).` +
+					(icons ? ' Browsers keep n8n\'s icons for a day: a hard reload (Ctrl+Shift+R) shows a changed icon.' : ''),
+			);
 			return;
 		}
 		await this.restart(pkg, `its hot reload ${failed ? 'failed' : 'did not report'}`);

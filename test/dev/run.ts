@@ -200,7 +200,7 @@ async function main(): Promise<number> {
 		await dev.waitFor(/dev: rebuilt and reloaded in [\d.]+ s[^\n]*\n/, 180_000, from);
 		const printedAfter = dev.output.slice(from);
 		expectContains(printedAfter, `${NODE_SOURCE} changed: rebuilding`, 'what npm run dev printed after the edit');
-		expectContains(printedAfter, 'reload the page', 'what npm run dev tells the user to do');
+		expectContains(printedAfter, 'The open editor shows the change by itself', 'what npm run dev tells the user');
 		expectEqual(n8nProcesses(dev).map((p) => `${p.pid}/${p.startTime}`), n8nBefore, 'the n8n process (the same one: reloaded, not restarted)');
 		const entry = (await nodeTypes(rest)).find((t) => t.name === NODE_TYPE);
 		expectEqual(entry?.description, edited, `${NODE_TYPE} description served after the reload`);
