@@ -111,6 +111,7 @@ function devEnv(): NodeJS.ProcessEnv {
 	return env;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 class DevLoop {
@@ -133,10 +134,6 @@ class DevLoop {
 	) {
 		this.livePackage = path.join(instance.nodesDir, 'node_modules', PACKAGE_NAME);
 		this.stagingNodes = path.join(instance.userFolder, '.n8n', 'dev-staging');
-	}
-
-	get url(): string {
-		return `http://127.0.0.1:${this.port}`;
 	}
 
 	/** A burst of changes (or the first start): rebuild once, and once more if more came meanwhile. */
@@ -194,9 +191,12 @@ class DevLoop {
 			return;
 		}
 		const triggered = await reloaded;
-		const failed = triggered?.message.startsWith('Hot reload failed') ? triggered : await this.output.waitFor(new RegExp(`^Hot reload failed for ${PACKAGE_NAME}`), 3_000);
-		const typesWritten = existsSync(typesFile) && statSync(typesFile).mtimeMs > typesBefore;
-		if (triggered && !failed && typesWritten) {
+		// Done when n8n has written the type files the editor fetches (the reload's last step), or failed.
+		let failed = triggered?.message.startsWith('Hot reload failed') ?? false;
+		void this.output.waitFor(new RegExp(`^Hot reload failed for ${PACKAGE_NAME}`), 30_000).then((record) => (failed ||= record !== undefined));
+		const typesWritten = () => existsSync(typesFile) && statSync(typesFile).mtimeMs > typesBefore;
+		for (const deadline = Date.now() + 30_000; triggered && !failed && !typesWritten() && Date.now() < deadline; ) await sleep(250);
+		if (triggered && !failed && typesWritten()) {
 			// n8n pushes "nodeDescriptionUpdated" to open editors, which fetch the types again (an open
 			// panel was seen to relabel itself); icons, though, are served with a day's max-age.
 			const icons = changedFiles.some((file) => file.startsWith(path.join('dist', 'icons')));
