@@ -324,6 +324,8 @@ async function main(): Promise<void> {
 	process.stdout.on('error', () => undefined);
 	process.on('SIGINT', (signal) => void stop(signal, 0));
 	process.on('SIGTERM', (signal) => void stop(signal, 0));
+	// The terminal closed: Node's default would end this process and leave n8n running.
+	process.on('SIGHUP', (signal) => void stop(signal, 0));
 	process.once('exit', killAllChildrenNow);
 
 	try {
