@@ -21,7 +21,6 @@ import { startSandbox, type Sandbox } from '../sandbox';
 import { writeCredentialImport } from '../test/e2e/credentials';
 import { ensureN8nApp } from '../test/e2e/n8nApp';
 import { N8nInstance, parseLogRecords } from '../test/e2e/n8nInstance';
-import { ensureNode24 } from '../test/e2e/nodeRuntime';
 import { buildAndPack, installLikeN8n } from '../test/e2e/packageInstall';
 import { workflowRunOf } from '../test/e2e/runData';
 import { builtEntries, measureRequire, tarballBytes } from './startupCost';
@@ -95,7 +94,7 @@ function runSampled(command: string, args: string[], options: { cwd: string; env
 
 async function main(): Promise<void> {
 	console.log(`bench: ${ITEMS} items, sandbox latency ${LATENCIES.join(' and ')} ms, concurrency ${CONCURRENCIES.join(', ')} (node default ${NODE_DEFAULT_BATCH})`);
-	const app = await ensureN8nApp(await ensureNode24());
+	const app = await ensureN8nApp();
 	const sandbox = await startSandbox({ quiet: true, call: { delays: { ringMs: 1, talkMs: 1 } } });
 	const instance = await N8nInstance.create(app);
 	const scratch = mkdtempSync(path.join(tmpdir(), 'ucpaas-bench-'));

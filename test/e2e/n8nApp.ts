@@ -12,7 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { ensureNativeModules, InstallRefused, installedVersion, npmInstallN8n, recentRefusal } from './n8nInstall';
+import { diskUsage, ensureNativeModules, gigabytes, InstallRefused, installedVersion, npmInstallN8n, recentRefusal } from './n8nInstall';
 import { compareVersions, NEWEST_PINNED, NEWEST_REQUEST, parseVersion, profileFor, type N8nProfile } from './n8nVersions';
 import { cacheRoot, ensureNode, majorOf, type NodeRuntime } from './nodeRuntime';
 import { cleanEnv, runOrThrow } from './processes';
@@ -33,6 +33,8 @@ export interface N8nApp {
 	runtime: NodeRuntime;
 	/** What differs on this version's line (n8nVersions.ts). */
 	profile: N8nProfile;
+	/** Asked for the newest: the newer versions that could not be installed here, and why. */
+	notInstallable?: Array<{ version: string; reason: string }>;
 }
 
 interface Marker {
@@ -81,11 +83,18 @@ async function installVersion(version: string, runtime?: NodeRuntime): Promise<N
 		console.log(`n8n: the cached install was built for Node ${marker?.node ?? '?'}; checking it for Node ${node.version}`);
 	}
 
-	let installed: { seconds?: number; bytes?: number } = { seconds: marker?.installSeconds, bytes: marker?.bytes };
-	if (installedVersion(dir) === version) console.log(`n8n: n8n ${version} is already installed in ${dir}`);
-	else installed = await npmInstallN8n(dir, profile, node);
+	// The figures of a cold install: npm install and the native builds, and the folder's size after them.
+	const started = Date.now();
+	let figures = { installSeconds: marker?.installSeconds, bytes: marker?.bytes };
+	const cold = installedVersion(dir) !== version;
+	if (cold) await npmInstallN8n(dir, profile, node);
+	else console.log(`n8n: n8n ${version} is already installed in ${dir}`);
 	await ensureNativeModules(dir, node);
-	const complete: Marker = { n8n: version, node: node.version, installSeconds: installed.seconds, bytes: installed.bytes, completedAt: new Date().toISOString() };
+	if (cold) {
+		figures = { installSeconds: Math.round((Date.now() - started) / 1000), bytes: await diskUsage(dir) };
+		console.log(`n8n: n8n ${version} ready in ${figures.installSeconds} s (npm install and native modules), ${gigabytes(figures.bytes)}`);
+	}
+	const complete: Marker = { n8n: version, node: node.version, ...figures, completedAt: new Date().toISOString() };
 	writeFileSync(markerOf(version), `${JSON.stringify(complete, null, 2)}\n`);
 	return app;
 }
@@ -109,27 +118,27 @@ async function registryVersions(floor: string): Promise<{ latest: string; candid
 async function installNewest(): Promise<N8nApp> {
 	const { latest, candidates } = await registryVersions(NEWEST_PINNED);
 	console.log(`n8n: the newest n8n on the registry is ${latest} (npm latest)`);
-	const refused: string[] = [];
+	const refused: Array<{ version: string; reason: string }> = [];
 	for (const version of candidates) {
 		if (!isInstalled(version)) {
 			const earlier = recentRefusal(version);
 			if (earlier) {
 				console.log(`n8n: NOT INSTALLABLE: n8n ${version}: ${earlier.reason} (found ${earlier.at}; tried again a day later, or now if ${earlier.file} is deleted)`);
-				refused.push(version);
+				refused.push({ version, reason: earlier.reason });
 				continue;
 			}
 		}
 		try {
 			const app = await installVersion(version);
-			if (refused.length) console.log(`n8n: using n8n ${version}, the newest that installs here (not installable: ${refused.join(', ')})`);
-			return app;
+			if (refused.length) console.log(`n8n: using n8n ${version}, the newest that installs here (not installable: ${refused.map((r) => r.version).join(', ')})`);
+			return { ...app, notInstallable: refused };
 		} catch (error) {
 			if (!(error instanceof InstallRefused)) throw error;
 			console.log(`n8n: NOT INSTALLABLE: ${error.message}`);
-			refused.push(version);
+			refused.push({ version, reason: error.reason });
 		}
 	}
-	throw new Error(`no n8n from ${NEWEST_PINNED} to ${latest} installs here (${refused.join(', ')}); see the lines above`);
+	throw new Error(`no n8n from ${NEWEST_PINNED} to ${latest} installs here (${refused.map((r) => r.version).join(', ')}); see the lines above`);
 }
 
 /**

@@ -100,7 +100,7 @@ export async function diskUsage(dir: string): Promise<number | undefined> {
 export const gigabytes = (bytes: number | undefined): string => (bytes === undefined ? '? GB' : `${(bytes / 1e9).toFixed(1)} GB`);
 
 /** Step 1: `npm install n8n@<version>` into `dir`. Throws InstallRefused when the registry cannot provide it. */
-export async function npmInstallN8n(dir: string, profile: N8nProfile, runtime: NodeRuntime): Promise<{ seconds: number; bytes?: number }> {
+export async function npmInstallN8n(dir: string, profile: N8nProfile, runtime: NodeRuntime): Promise<void> {
 	const fresh = !existsSync(dir);
 	mkdirSync(dir, { recursive: true });
 	const packageJson = path.join(dir, 'package.json');
@@ -128,9 +128,7 @@ export async function npmInstallN8n(dir: string, profile: N8nProfile, runtime: N
 		throw new InstallRefused(profile.version, reason);
 	}
 	writeFileSync(path.join(dir, 'install.log'), log);
-	const bytes = await diskUsage(dir);
-	console.log(`n8n: n8n ${profile.version} installed in ${Math.round(result.ms / 1000)} s, ${gigabytes(bytes)}`);
-	return { seconds: Math.round(result.ms / 1000), bytes };
+	console.log(`n8n: npm install n8n@${profile.version} took ${Math.round(result.ms / 1000)} s`);
 }
 
 interface NativeModule {

@@ -19,7 +19,7 @@
  *     any request that is not to 127.0.0.1/localhost fails at once instead of leaving the host.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,6 +50,30 @@ export function freePort(): Promise<number> {
 			server.close(() => resolve(port));
 		});
 	});
+}
+
+/**
+ * Console output without JSON records (lines without N8N_LOG_FORMAT, n8nVersions.ts): one record
+ * per line, level unknown, except a pretty-printed JSON object (`{` … `}` at the start of lines,
+ * what `n8n execute` prints), which is one record.
+ */
+export function parsePlainConsole(stdout: string): LogRecord[] {
+	const records: LogRecord[] = [];
+	let block: string[] | undefined;
+	for (const line of stdout.split('\n')) {
+		if (block) {
+			block.push(line);
+			if (line === '}') {
+				records.push({ level: 'console', message: block.join('\n') });
+				block = undefined;
+			}
+		} else if (line === '{') {
+			block = [line];
+		} else if (line.trim()) {
+			records.push({ level: 'console', message: line.trim() });
+		}
+	}
+	return records;
 }
 
 export function parseLogRecords(stdout: string): LogRecord[] {
@@ -85,6 +109,9 @@ export class N8nInstance {
 
 	/** Everything any n8n process of this instance printed, to scan for secrets. */
 	readonly transcript: string[] = [];
+
+	/** Numbers the log files of CLI commands on lines without JSON console logs. */
+	private cliRuns = 0;
 
 	private constructor(
 		readonly app: N8nApp,
@@ -140,9 +167,21 @@ export class N8nInstance {
 	/** `node n8n <args>` inside the user folder, with the Node of the app's line. */
 	async cli(args: string[], timeoutMs = 90_000): Promise<CliRun> {
 		const given = this.app.profile.importAssignsVersionId ? args : importArgsWithVersionIds(args, this.userFolder);
-		const result = await runCommand(this.app.runtime.node, [this.app.bin, ...given], { cwd: this.userFolder, env: this.env(), timeoutMs });
-		this.transcript.push(result.stdout, result.stderr);
-		return { ...result, args, logs: parseLogRecords(result.stdout) };
+		if (this.app.profile.jsonConsoleLogs) {
+			const result = await runCommand(this.app.runtime.node, [this.app.bin, ...given], { cwd: this.userFolder, env: this.env(), timeoutMs });
+			this.transcript.push(result.stdout, result.stderr);
+			return { ...result, args, logs: parseLogRecords(result.stdout) };
+		}
+		// The levels come from a log file of this command's own; what the command prints itself
+		// (oclif's this.log: the run of `n8n execute`) is only on stdout, and comes last.
+		const logFile = `logs/cli-${++this.cliRuns}.log`;
+		const env = this.env({ N8N_LOG_OUTPUT: 'console,file', N8N_LOG_FILE_LOCATION: logFile });
+		const result = await runCommand(this.app.runtime.node, [this.app.bin, ...given], { cwd: this.userFolder, env, timeoutMs });
+		const file = path.join(this.userFolder, '.n8n', logFile);
+		const logged = existsSync(file) ? readFileSync(file, 'utf8') : '';
+		this.transcript.push(result.stdout, result.stderr, logged);
+		const printed = parsePlainConsole(result.stdout).filter((record) => record.message.startsWith('{\n'));
+		return { ...result, args, logs: [...parseLogRecords(logged), ...printed] };
 	}
 
 	dispose(): void {

@@ -9,7 +9,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 
-import { freePort, parseLogRecords, type LogRecord, type N8nInstance } from './n8nInstance';
+import { freePort, parseLogRecords, parsePlainConsole, type LogRecord, type N8nInstance } from './n8nInstance';
 import { startChild, stopChild } from './processes';
 
 export interface RunningServer {
@@ -65,7 +65,8 @@ export async function startN8nServer(instance: N8nInstance, options: ServerOptio
 		try {
 			const readiness = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2_000) });
 			const settings = readiness.status === 200 ? await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(5_000) }) : undefined;
-			if (settings?.status === 200) return { url, child, logs: () => parseLogRecords(stdout), stop };
+			const logs = () => (instance.app.profile.jsonConsoleLogs ? parseLogRecords(stdout) : parsePlainConsole(stdout));
+			if (settings?.status === 200) return { url, child, logs, stop };
 		} catch {
 			// not listening yet
 		}

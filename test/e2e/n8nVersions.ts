@@ -68,6 +68,15 @@ export interface N8nProfile {
 	importAssignsVersionId: boolean;
 	/** Whether the run `n8n execute` prints carries its final status (otherwise it says "running"). */
 	cliPrintsFinalStatus: boolean;
+	/**
+	 * Whether N8N_LOG_FORMAT=json makes every console line a JSON record. Without it the console
+	 * prints bare messages, and the levels are read from n8n's log file (JSON there on every line).
+	 */
+	jsonConsoleLogs: boolean;
+	/** Whether /types/nodes.json and /types/credentials.json answer only behind the login cookie. */
+	typeFilesNeedLogin: boolean;
+	/** Whether a started workflow records which version runs (activeVersionId in the reply). */
+	activeVersionId: boolean;
 }
 
 interface Change<T> {
@@ -188,6 +197,37 @@ const CLI_PRINTS_FINAL_STATUS: Array<Change<boolean>> = [
 	{ since: '1.0.0', value: false },
 ];
 
+/**
+ * N8N_LOG_FORMAT (@n8n/config logging.config.js) exists from @n8n/config 1.43 (n8n 1.99.1; 1.97.1's
+ * 1.41.0 lacks it; 1.98 is not on this registry). Before it the console transport prints the bare
+ * message (n8n-core logging/logger.js, printf(({ message }) => message)) while the file transport
+ * (N8N_LOG_OUTPUT=file, N8N_LOG_FILE_LOCATION under the .n8n folder) writes JSON with the level.
+ */
+const JSON_CONSOLE_LOGS: Array<Change<boolean>> = [
+	{ since: '1.99.0', value: true },
+	{ since: '1.0.0', value: false },
+];
+
+/**
+ * server.js: 1.120.4 and every later line serve the type lists behind the auth middleware
+ * (`createAuthMiddleware({ allowSkipMFA: true, allowSkipPreviewAuth: true })` on
+ * /types/nodes.json and /types/credentials.json); 1.99.1 and older serve them as static files to
+ * anyone (1.100–1.119 are not on this registry).
+ */
+const TYPE_FILES_NEED_LOGIN: Array<Change<boolean>> = [
+	{ since: '1.120.0', value: true },
+	{ since: '1.0.0', value: false },
+];
+
+/**
+ * workflows/workflow.service.js: from 1.122 a workflow has an activeVersionId (the version that
+ * runs while the editor edits a draft), set by activation; 1.121.3 and older only flip `active`.
+ */
+const ACTIVE_VERSION_ID: Array<Change<boolean>> = [
+	{ since: '1.122.0', value: true },
+	{ since: '1.0.0', value: false },
+];
+
 /** Why `version` cannot be run by the suites, or undefined when it can. */
 export function unsupportedReason(version: string): string | undefined {
 	if (!parseVersion(version)) return `"${version}" is not a release version (X.Y.Z) or "${NEWEST_REQUEST}"`;
@@ -213,5 +253,8 @@ export function profileFor(version: string): N8nProfile {
 		binaryDataMode: valueAt(version, BINARY_DATA_MODE),
 		importAssignsVersionId: valueAt(version, IMPORT_ASSIGNS_VERSION_ID),
 		cliPrintsFinalStatus: valueAt(version, CLI_PRINTS_FINAL_STATUS),
+		jsonConsoleLogs: valueAt(version, JSON_CONSOLE_LOGS),
+		typeFilesNeedLogin: valueAt(version, TYPE_FILES_NEED_LOGIN),
+		activeVersionId: valueAt(version, ACTIVE_VERSION_ID),
 	};
 }

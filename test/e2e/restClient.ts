@@ -10,8 +10,12 @@
  *   - POST /rest/credentials/test {credentials: {id, name, type, data}}
  *     (credentials/credentials.controller.js, TestCredentialRequestDto): the stored credential must
  *     exist, and blanked values in `data` are filled from it (credentials.service.js unredact);
- *   - GET /types/nodes.json and /types/credentials.json: behind the auth cookie since 2.x (server.js
- *     protectTypeFiles); icons under /icons/<package>/… stay public.
+ *   - GET /types/nodes.json and /types/credentials.json: behind the auth cookie in 2.41 (server.js
+ *     protectTypeFiles; from 1.120 on, n8nVersions.ts TYPE_FILES_NEED_LOGIN); icons under
+ *     /icons/<package>/… stay public.
+ * The same routes and bodies hold on 1.85.3, 1.123.81 and 2.0.3 (controllers/owner.controller.js,
+ * auth.controller.js, credentials/credentials.controller.js of each); what differs by line is in
+ * n8nVersions.ts.
  * Replies are wrapped as `{ data }`.
  */
 import { randomUUID } from 'node:crypto';

@@ -83,9 +83,10 @@ async function main(): Promise<number> {
 
 	const { runtime, profile } = app;
 	const figures = installFigures(app);
-	const versionNote = ` (n8n ${app.version} on Node ${runtime.version})`;
+	const skipped = (app.notInstallable ?? []).map((r) => `; newer n8n ${r.version} not installable: ${r.reason}`).join('');
+	const versionNote = ` (n8n ${app.version} on Node ${runtime.version}${skipped})`;
 	list.note(
-		`n8n ${app.version} (${profile.line}) on Node ${runtime.version}: cold install ${figures.installSeconds ?? '?'} s, ${gigabytes(figures.bytes)}; ` +
+		`n8n ${app.version} (${profile.line}) on Node ${runtime.version}: ${figures.installSeconds === undefined ? 'cold install not measured' : `cold install ${figures.installSeconds} s, ${gigabytes(figures.bytes)}`}; ` +
 			`the editor starts a trigger with ${profile.activation.control}; default binary-data mode ${profile.binaryDataMode}`,
 	);
 	if (installOnly) return suite.finish([], '', versionNote);

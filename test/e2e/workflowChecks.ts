@@ -410,7 +410,7 @@ export async function runScenarios(instance: N8nInstance, sandbox: Sandbox, chec
 		try {
 			await scenario.prepare?.(sandbox, instance);
 			const cli = await instance.cli(['execute', '--id', scenario.workflowId, '--rawOutput'], 120_000);
-			checks.note(`n8n execute --id ${scenario.workflowId} (${scenario.file}): exit ${cli.code}, ${(cli.ms / 1000).toFixed(1)} s`);
+			checks.note(`n8n execute --id ${scenario.workflowId} (${scenario.file}): exit ${cli.code ?? `by ${cli.signal}`}, ${(cli.ms / 1000).toFixed(1)} s`);
 			execution = { cli, run: workflowRunOf(cli, instance.app.profile), profile: instance.app.profile, notes: [] };
 		} catch (error) {
 			failure = error;

@@ -25,7 +25,7 @@ import { expectEqual, expectTrue } from '../e2e/assertions';
 import { expectNoOutboundAttempts, expectNoTokenIn, processesInside } from '../e2e/hygieneChecks';
 import { ensureN8nApp, N8N_VERSION, type N8nApp } from '../e2e/n8nApp';
 import { freePort, N8nInstance } from '../e2e/n8nInstance';
-import { cacheRoot, ensureNode24 } from '../e2e/nodeRuntime';
+import { cacheRoot } from '../e2e/nodeRuntime';
 import { buildAndPack, installLikeN8n, type PackedPackage } from '../e2e/packageInstall';
 import { Suite } from '../e2e/suite';
 import { N8nRestClient } from '../e2e/restClient';
@@ -138,7 +138,7 @@ async function main(): Promise<number> {
 	await list.check(CHECKS.setup, async () => {
 		await ensureDebianPackages(['redis-server', 'postgresql']);
 		expectTrue(existsSync(path.join(PG_BIN, 'initdb')), `${PG_BIN}/initdb is missing: this test expects Debian bookworm's PostgreSQL 15`);
-		app = await ensureN8nApp(await ensureNode24());
+		app = await ensureN8nApp();
 		pkg = await buildAndPack(REPO, runDir);
 	});
 	if (!app || !pkg) return suite.finish(Object.values(CHECKS).slice(1));

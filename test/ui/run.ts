@@ -24,7 +24,7 @@ import { expectNoOutboundAttempts, expectNoTokenIn, processesInside } from '../e
 import { ensureN8nApp, N8N_VERSION, type N8nApp } from '../e2e/n8nApp';
 import { N8nInstance } from '../e2e/n8nInstance';
 import { startN8nServer, type RunningServer } from '../e2e/n8nServer';
-import { cacheRoot, ensureNode24 } from '../e2e/nodeRuntime';
+import { cacheRoot } from '../e2e/nodeRuntime';
 import { buildAndPack, installLikeN8n } from '../e2e/packageInstall';
 import { Suite } from '../e2e/suite';
 import { ensureDebianPackages } from '../e2e/systemPackages';
@@ -67,7 +67,7 @@ async function main(): Promise<number> {
 	});
 	let app: N8nApp | undefined;
 	await list.check(appCheck, async () => {
-		app = await ensureN8nApp(await ensureNode24());
+		app = await ensureN8nApp();
 	});
 	if (!system || !app) return finish([packageCheck, serverCheck, ...UI_CHECKS, ...SESSION_CHECKS]);
 
