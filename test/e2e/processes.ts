@@ -131,6 +131,15 @@ export async function runOrThrow(command: string, args: string[], options: Comma
 	return result;
 }
 
+/**
+ * The npm cache for the npm calls that install n8n and Node: npm's own unless UCPAAS_E2E_NPM_CACHE
+ * names another folder (an empty one measures a cold install without touching ~/.npm).
+ */
+export function npmCacheEnv(): NodeJS.ProcessEnv {
+	const cache = process.env.UCPAAS_E2E_NPM_CACHE;
+	return cache ? { npm_config_cache: cache } : {};
+}
+
 /** An environment without the npm_* variables `npm run` exports, so nested npm calls see only their own flags. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
