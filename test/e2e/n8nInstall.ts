@@ -35,12 +35,13 @@ export function npmEnv(runtime: NodeRuntime): NodeJS.ProcessEnv {
 	return cleanEnv({ PATH: runtime.path, npm_config_nodedir: runtime.nodeDir, npm_config_update_notifier: 'false', ...npmCacheEnv() });
 }
 
-/** The one-sentence reason in npm's error output (`npm error code …` and its explanation). */
-export function npmFailureReason(output: string): string {
+/** The one-sentence reason in npm's error output (`npm error code …` and its explanation) for installing n8n@`version`. */
+export function npmFailureReason(output: string, version: string): string {
 	const lines = output.split('\n').map((line) => line.replace(/^npm (error|ERR!) ?/, '').trim());
 	const code = /^code (\S+)/.exec(lines.find((line) => /^code \S+/.test(line)) ?? '')?.[1];
 	if (code === 'ETARGET') {
 		const wanted = /No matching version found for (\S+?)\.?$/.exec(lines.find((line) => line.includes('No matching version found for')) ?? '')?.[1];
+		if (wanted === `n8n@${version}`) return `the registry has no n8n ${version} (npm ETARGET)`;
 		return `it needs ${wanted ?? 'a package version'}, which the registry does not have (npm ETARGET)`;
 	}
 	if (code === 'E404') {
@@ -90,9 +91,9 @@ export function installedVersion(dir: string): string | undefined {
 	}
 }
 
-/** Bytes under `dir` (du), for the line that reports what an install cost. */
+/** Bytes of disk `dir` takes (du, blocks rather than file lengths), for the line that reports what an install cost. */
 export async function diskUsage(dir: string): Promise<number | undefined> {
-	const result = await runCommand('du', ['-sb', dir], { env: cleanEnv(), timeoutMs: 120_000 });
+	const result = await runCommand('du', ['-s', '-B1', dir], { env: cleanEnv(), timeoutMs: 120_000 });
 	const bytes = Number(result.stdout.split(/\s/)[0]);
 	return result.code === 0 && Number.isFinite(bytes) ? bytes : undefined;
 }
@@ -119,7 +120,7 @@ export async function npmInstallN8n(dir: string, profile: N8nProfile, runtime: N
 	});
 	const log = `${result.stdout}\n${result.stderr}`;
 	if (result.code !== 0) {
-		const reason = npmFailureReason(log);
+		const reason = npmFailureReason(log, profile.version);
 		// A refusal leaves nothing worth keeping; a folder that held an older install keeps its log.
 		if (fresh || !installedVersion(dir)) rmSync(dir, { recursive: true, force: true });
 		else writeFileSync(path.join(dir, 'install.log'), log);

