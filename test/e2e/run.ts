@@ -52,29 +52,28 @@ const lastLines = (cli: CliRun) => (cli.logs.length ? cli.logs.map((l) => l.mess
 
 const USAGE = `usage: npm run test:e2e [-- --n8n <version>|${NEWEST_REQUEST}] [--install-only]  (default: n8n ${NEWEST_PINNED})`;
 
-function options(): { request: string; installOnly: boolean } {
+/** The command line, or the sentence that says what is wrong with it. */
+function options(): { request: string; installOnly: boolean } | string {
 	let values: { n8n?: string; 'install-only'?: boolean };
 	try {
 		({ values } = parseArgs({ options: { n8n: { type: 'string' }, 'install-only': { type: 'boolean' } }, strict: true }));
 	} catch (error) {
-		throw new Error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+		return `${error instanceof Error ? error.message : String(error)}\n${USAGE}`;
 	}
 	const request = values.n8n ?? NEWEST_PINNED;
 	const reason = request === NEWEST_REQUEST ? undefined : unsupportedReason(request);
-	if (reason) throw new Error(`${reason}\n${USAGE}`);
+	if (reason) return `${reason}\n${USAGE}`;
 	return { request, installOnly: values['install-only'] ?? false };
 }
 
 async function main(): Promise<number> {
 	const list = suite.checks;
-	let request: string;
-	let installOnly: boolean;
-	try {
-		({ request, installOnly } = options());
-	} catch (error) {
-		console.log(`e2e: ${error instanceof Error ? error.message : String(error)}`);
+	const given = options();
+	if (typeof given === 'string') {
+		console.log(`e2e: ${given}`);
 		return 2;
 	}
+	const { request, installOnly } = given;
 	const asked = request === NEWEST_REQUEST ? 'the newest n8n that installs from the registry' : `n8n ${request}`;
 	console.log(`e2e: n8n-nodes-ucpaas inside ${asked} (cache ${cacheRoot()})`);
 
