@@ -56,6 +56,9 @@ function readMarker(version: string): Marker | undefined {
 	}
 }
 
+/** When a remembered refusal was found, and how to try again before a day has passed. */
+const refusalAge = (refusal: { at: string; file: string }) => `found ${refusal.at}; tried again after a day, or at once if ${refusal.file} is deleted`;
+
 /** Whether `version` is installed, complete, in the cache (for any Node). */
 export function isInstalled(version: string): boolean {
 	return readMarker(version)?.n8n === version && installedVersion(appDir(version)) === version;
@@ -123,7 +126,7 @@ async function installNewest(): Promise<N8nApp> {
 		if (!isInstalled(version)) {
 			const earlier = recentRefusal(version);
 			if (earlier) {
-				console.log(`n8n: NOT INSTALLABLE: n8n ${version}: ${earlier.reason} (found ${earlier.at}; tried again a day later, or now if ${earlier.file} is deleted)`);
+				console.log(`n8n: NOT INSTALLABLE: n8n ${version}: ${earlier.reason} (${refusalAge(earlier)})`);
 				refused.push({ version, reason: earlier.reason });
 				continue;
 			}
@@ -150,11 +153,11 @@ export async function ensureN8nApp(request?: string | NodeRuntime): Promise<N8nA
 	if (typeof request !== 'string') return await installVersion(NEWEST_PINNED, request);
 	if (request === NEWEST_REQUEST) return await installNewest();
 	const earlier = isInstalled(request) ? undefined : recentRefusal(request);
-	if (earlier) throw new InstallRefused(request, `${earlier.reason} (found ${earlier.at}; tried again a day later, or now if ${earlier.file} is deleted)`);
+	if (earlier) throw new InstallRefused(request, `${earlier.reason} (${refusalAge(earlier)})`);
 	return await installVersion(request);
 }
 
-/** The install's figures recorded by the marker: how long the cold `npm install` took and its size. */
+/** The install's figures recorded by the marker: how long the cold install took (npm install and native modules) and the disk it takes. */
 export function installFigures(app: N8nApp): { installSeconds?: number; bytes?: number } {
 	const marker = readMarker(app.version);
 	return { installSeconds: marker?.installSeconds, bytes: marker?.bytes };

@@ -11,8 +11,8 @@
  *     Active toggle's PATCH (the request each line's editor sends is in n8nVersions.ts ACTIVATION).
  *     `n8n import:workflow` always imports inactive (`--activeState=fromJson` is refused outside
  *     queue mode) but writes a workflow_history row for the new versionId
- *     (services/import.service.js, the same in 1.123.81 and 2.0.3), which is what activation asks
- *     for; GET /rest/workflows/:id gives the versionId.
+ *     (services/import.service.js; so does 1.123.81's, not 2.0.3's: see triggerWorkflow), which is
+ *     what activation asks for; GET /rest/workflows/:id gives the versionId.
  *   - With N8N_USE_WORKFLOW_PUBLICATION_SERVICE on (the default) the activation only records an
  *     outbox entry and the webhooks are registered afterwards (workflow.service.js
  *     _publishViaOutbox): the check waits until the path is registered. An OPTIONS request with an
