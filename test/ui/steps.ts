@@ -283,9 +283,11 @@ export async function runUiSteps(session: UiSession): Promise<void> {
 
 	editor.step = '05b';
 	await checksAfter(checks, added, 'the Callback panel did not open', otherPanels, async () => {
+		// Download Recording ends with its notice on n8n 1.x's in-memory files, shown as its text.
+		const binaryModeNotice = new UcpaasCallback().description.properties.find((p) => p.name === 'binaryModeNotice')?.displayName ?? '(no binaryModeNotice)';
 		const expected: Record<string, string[]> = {
 			'Cancel Callback': ['Credential', 'Resource', 'Operation', 'Call ID', 'App ID', 'Options'],
-			'Download Recording': ['Credential', 'Resource', 'Operation', 'Recording URL', 'Call ID', 'Put Output File in Field', 'Options'],
+			'Download Recording': ['Credential', 'Resource', 'Operation', 'Recording URL', 'Call ID', 'Put Output File in Field', 'Options', binaryModeNotice],
 		};
 		const seen: Record<string, string[]> = {};
 		const defects: string[] = [];
