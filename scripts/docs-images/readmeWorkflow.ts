@@ -21,6 +21,18 @@ interface Credential {
 
 const assignment = (id: string, name: string, value: string) => ({ id, name, value, type: 'string' });
 
+/** An Edit Fields (Set) node that sets string fields: the workflow's stand-in for a CRM update. */
+function setFields(id: string, name: string, position: [number, number], fields: Array<[name: string, value: string]>) {
+	return {
+		id,
+		name,
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position,
+		parameters: { assignments: { assignments: fields.map(([field, value], index) => assignment(`${id}-${index}`, field, value)) }, options: {} },
+	};
+}
+
 export function readmeWorkflow(credential: Credential) {
 	const ucpaasApi = { id: credential.id, name: credential.name };
 	return {
@@ -51,19 +63,10 @@ export function readmeWorkflow(credential: Credential) {
 					options: { userData: '={{ $json.body.leadId }}', maxallowtime: 600 },
 				},
 			},
-			{
-				id: '0b7f0c4e-1a43-4c5e-9a51-000000000003',
-				name: SAVE_NODE,
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [480, 0],
-				parameters: {
-					assignments: {
-						assignments: [assignment('a1', 'callId', '={{ $json.callId }}'), assignment('a2', 'leadId', '={{ $json.userData }}')],
-					},
-					options: {},
-				},
-			},
+			setFields('0b7f0c4e-1a43-4c5e-9a51-000000000003', SAVE_NODE, [480, 0], [
+				['callId', '={{ $json.callId }}'],
+				['leadId', '={{ $json.userData }}'],
+			]),
 			{
 				id: '0b7f0c4e-1a43-4c5e-9a51-000000000004',
 				name: 'When the call ends',
@@ -89,22 +92,14 @@ export function readmeWorkflow(credential: Credential) {
 					options: {},
 				},
 			},
-			{
-				id: '0b7f0c4e-1a43-4c5e-9a51-000000000006',
-				name: 'Mark the lead reached',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [480, 180],
-				parameters: { assignments: { assignments: [assignment('b1', 'leadId', '={{ $json.userData }}'), assignment('b2', 'status', 'reached')] }, options: {} },
-			},
-			{
-				id: '0b7f0c4e-1a43-4c5e-9a51-000000000007',
-				name: 'Try again tomorrow',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [480, 340],
-				parameters: { assignments: { assignments: [assignment('c1', 'leadId', '={{ $json.userData }}'), assignment('c2', 'status', 'retry')] }, options: {} },
-			},
+			setFields('0b7f0c4e-1a43-4c5e-9a51-000000000006', 'Mark the lead reached', [480, 180], [
+				['leadId', '={{ $json.userData }}'],
+				['status', 'reached'],
+			]),
+			setFields('0b7f0c4e-1a43-4c5e-9a51-000000000007', 'Try again tomorrow', [480, 340], [
+				['leadId', '={{ $json.userData }}'],
+				['status', 'retry'],
+			]),
 		],
 		connections: {
 			[WEBHOOK_NODE]: { main: [[{ node: CALLBACK_NODE, type: 'main', index: 0 }]] },

@@ -45,35 +45,36 @@ export interface Activation {
 	request(workflowId: string, versionId: string): ActivationRequest;
 }
 
+/** What one n8n line is like, for the suite: fixed facts, read from that version's own code. */
 export interface N8nProfile {
-	version: string;
+	readonly version: string;
 	/** `1.x` or `2.x`, for the lines the run prints. */
-	line: string;
-	nodeMajor: NodeMajor;
-	nodeVersion: string;
+	readonly line: string;
+	readonly nodeMajor: NodeMajor;
+	readonly nodeVersion: string;
 	/** `overrides` for the install folder's package.json. */
-	installOverrides: Record<string, string>;
+	readonly installOverrides: Record<string, string>;
 	/** Added to every n8n process's environment. */
-	env: Record<string, string>;
-	activation: Activation;
-	binaryDataMode: BinaryDataMode;
+	readonly env: Record<string, string>;
+	readonly activation: Activation;
+	readonly binaryDataMode: BinaryDataMode;
 	/**
 	 * Whether `n8n import:workflow` gives each workflow a versionId and a workflow_history row of
 	 * its own. Without the row there is no version to publish, so the trigger check creates its
 	 * workflow as the editor does when a file is imported into it (POST /rest/workflows).
 	 */
-	importAssignsVersionId: boolean;
+	readonly importAssignsVersionId: boolean;
 	/** Whether the run `n8n execute` prints carries its final status (otherwise it says "running"). */
-	cliPrintsFinalStatus: boolean;
+	readonly cliPrintsFinalStatus: boolean;
 	/**
 	 * Whether N8N_LOG_FORMAT=json makes every console line a JSON record. Without it the console
 	 * prints bare messages, and the levels are read from n8n's log file (JSON there on every line).
 	 */
-	jsonConsoleLogs: boolean;
+	readonly jsonConsoleLogs: boolean;
 	/** Whether /types/nodes.json and /types/credentials.json answer only behind the login cookie. */
-	typeFilesNeedLogin: boolean;
+	readonly typeFilesNeedLogin: boolean;
 	/** Whether a started workflow records which version runs (activeVersionId in the reply). */
-	activeVersionId: boolean;
+	readonly activeVersionId: boolean;
 }
 
 interface Change<T> {

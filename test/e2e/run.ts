@@ -18,8 +18,7 @@
  * One line per check, a one-line summary, exit code 1 on any failure. Nothing is left running
  * and the user folder is removed, on success, failure and Ctrl-C.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -29,12 +28,13 @@ import { writeCredentialImport } from './credentials';
 import { expectNoOutboundAttempts, expectNoTokenIn, processesInside } from './hygieneChecks';
 import { gigabytes } from './n8nInstall';
 import { ensureN8nApp, installFigures, type N8nApp } from './n8nApp';
-import { N8nInstance, type CliRun } from './n8nInstance';
+import type { CliRun } from './n8nInstance';
 import { NEWEST_PINNED, NEWEST_REQUEST, profileFor, unsupportedReason } from './n8nVersions';
 import { cacheRoot } from './nodeRuntime';
 import { buildAndPack, installedDependencies, installLikeN8n } from './packageInstall';
 import { Suite } from './suite';
 import { runServerChecks, serverCheckNames } from './serverChecks';
+import { throwawayInstance } from './throwawayInstance';
 import { runScenarios, scenarioCheckNames, SCENARIOS } from './workflowChecks';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -96,14 +96,7 @@ async function main(): Promise<number> {
 	if (installOnly) return suite.finish([], '', versionNote);
 	const sandbox: Sandbox = await startSandbox({ host: '127.0.0.1', port: 0, quiet: true });
 	cleanups.push(() => sandbox.stop());
-	const instance = await N8nInstance.create(app);
-	cleanups.push(() => {
-		const left = processesInside(instance.userFolder);
-		instance.dispose();
-		if (left.length) throw new Error(`processes still running in the user folder: ${left.join(', ')}`);
-	});
-	const packDir = mkdtempSync(path.join(tmpdir(), 'n8n-nodes-ucpaas-pack-'));
-	cleanups.push(() => rmSync(packDir, { recursive: true, force: true }));
+	const { instance, packDir } = await throwawayInstance(app, cleanups);
 	list.note(`sandbox ${sandbox.url}; N8N_USER_FOLDER ${instance.userFolder}`);
 
 	const installed = await list.check('package: npm run build + npm pack; the tarball installs into .n8n/nodes like n8n does (offline, no dependencies)', async () => {

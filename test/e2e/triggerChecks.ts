@@ -28,14 +28,15 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { signRequest } from '../../nodes/shared/signature';
-import { DEFAULT_ACCOUNT, startSandbox, type PushEvent, type PushRecord, type Sandbox } from '../../sandbox';
+import { DEFAULT_ACCOUNT, startSandbox, type PushEvent, type PushRecord } from '../../sandbox';
 import { expectEqual, expectMatch, expectTrue, type CheckList } from './assertions';
 import type { N8nInstance } from './n8nInstance';
 import type { N8nProfile } from './n8nVersions';
 import type { RunningServer } from './n8nServer';
 import type { N8nRestClient } from './restClient';
 import type { RunItem, WorkflowRun } from './runData';
+import { placeSignedCall } from './signedCall';
+import { waitFor } from './waitFor';
 
 /** Must match test/e2e/workflows/trigger-events.json. */
 export const TRIGGER_WORKFLOW_ID = 'e2eUcpaasTrig01';
@@ -79,17 +80,6 @@ interface ExecutionDetail {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Calls `probe` until it returns something, or throws with `what` (and `detail()`) after `timeoutMs`. */
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, detail: () => string = () => ''): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const found = await probe();
-		if (found !== undefined) return found;
-		if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${detail()}`);
-		await sleep(200);
-	}
-}
-
 /** What the server logged at warn level or above: shown when the trigger does not come up. */
 const serverLogTail = (server: RunningServer) =>
 	server
@@ -102,23 +92,6 @@ const serverLogTail = (server: RunningServer) =>
 function flattedParse(instance: N8nInstance): (text: string) => unknown {
 	const requireFromN8n = createRequire(path.join(instance.app.dir, 'node_modules', 'n8n', 'package.json'));
 	return (requireFromN8n('flatted') as { parse(text: string): unknown }).parse;
-}
-
-/** Places a call on `sandbox` the way the package does: JSON body, `sig` and Authorization from signRequest. */
-async function placeSignedCall(sandbox: Sandbox): Promise<string> {
-	const { sig, authorization } = signRequest(DEFAULT_ACCOUNT.accountSid, DEFAULT_ACCOUNT.authToken, new Date());
-	const response = await fetch(`${sandbox.url}/2014-06-30/Accounts/${DEFAULT_ACCOUNT.accountSid}/Calls/callBack?sig=${sig}`, {
-		method: 'POST',
-		headers: { accept: 'application/json', 'content-type': 'application/json;charset=utf-8', authorization },
-		body: JSON.stringify({ callback: { appId: DEFAULT_ACCOUNT.appId, fromClient: DEFAULT_ACCOUNT.clientNumber, to: CALLEE, maxallowtime: '120', userData: USER_DATA } }),
-		signal: AbortSignal.timeout(10_000),
-	});
-	const text = await response.text();
-	const reply = JSON.parse(text) as { resp?: { respCode?: string; callback?: { callId?: string } } };
-	expectEqual([response.status, reply.resp?.respCode], [200, '000000'], `callBack on the second sandbox (${text.slice(0, 200)})`);
-	const callId = reply.resp?.callback?.callId;
-	expectMatch(callId, /^[0-9a-f]{32}$/, 'callId');
-	return callId as string;
 }
 
 /** The first item the trigger emitted in a stored run. */
@@ -215,7 +188,7 @@ export async function runTriggerChecks(instance: N8nInstance, server: RunningSer
 	try {
 		checks.note(`second sandbox ${sandbox.url} pushes to ${webhookUrl}`);
 		const delivered = await checks.check(pushes, async () => {
-			callId = await placeSignedCall(sandbox);
+			callId = await placeSignedCall(sandbox, { to: CALLEE, userData: USER_DATA });
 			const call = await sandbox.whenCallSettled(callId);
 			expectEqual([call.state, call.reason, call.length], ['ended', 0, TALK_SECONDS], 'the call [state, reason, length]');
 			const records: PushRecord[] = sandbox.pushes.filter((p) => p.callId === callId);

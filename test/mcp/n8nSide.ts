@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tool code: drives the running n8n app over loopback */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tool code: drives the running n8n app over loopback */
 /**
  * The n8n side of the MCP run, over REST as the editor does it (n8n 2.41):
  *   - owner setup and login (see test/e2e/restClient.ts);
@@ -20,17 +20,7 @@ import { N8nRestClient } from '../e2e/restClient';
 /** A fresh password per run (n8n wants 8–64 characters with a digit and a capital). */
 const OWNER = { email: 'owner@mcp.n8n-nodes-ucpaas.test', firstName: 'MCP', lastName: 'Owner', password: `Mcp1-${randomBytes(12).toString('base64url')}` };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, detail: () => string = () => ''): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const found = await probe();
-		if (found !== undefined) return found;
-		if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${detail()}`);
-		await sleep(250);
-	}
-}
+export { waitFor } from '../e2e/waitFor';
 
 export async function loginAsOwner(server: RunningServer): Promise<N8nRestClient> {
 	const rest = new N8nRestClient(server.url);

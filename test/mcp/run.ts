@@ -14,9 +14,8 @@
  * One line per check, the plain `N passed, N failed` line last, exit code 1 on any failure.
  * Nothing is left running and the user folder is removed, on success, failure and Ctrl-C.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from '../../sandbox';
@@ -24,12 +23,12 @@ import { CheckList, expectEqual, expectTrue } from '../e2e/assertions';
 import { writeCredentialImport } from '../e2e/credentials';
 import { expectNoOutboundAttempts, expectNoTokenIn, processesInside } from '../e2e/hygieneChecks';
 import { ensureN8nApp, N8N_VERSION, type N8nApp } from '../e2e/n8nApp';
-import { N8nInstance } from '../e2e/n8nInstance';
 import { startN8nServer, type RunningServer } from '../e2e/n8nServer';
 import { cacheRoot } from '../e2e/nodeRuntime';
 import { buildAndPack, installLikeN8n } from '../e2e/packageInstall';
 import { Suite } from '../e2e/suite';
 import type { N8nRestClient } from '../e2e/restClient';
+import { throwawayInstance } from '../e2e/throwawayInstance';
 import { expectNoRepeatAdvice, expectWarnsCallMayExist } from './agentText';
 import { executionRun, listExecutions, loginAsOwner, publish, waitFor } from './n8nSide';
 import { runToolChecks, toolCheckNames } from './toolChecks';
@@ -118,14 +117,7 @@ async function main(): Promise<number> {
 
 	const sandbox: Sandbox = await startSandbox({ host: '127.0.0.1', port: 0, quiet: true });
 	cleanups.push(() => sandbox.stop());
-	const instance = await N8nInstance.create(app);
-	cleanups.push(() => {
-		const left = processesInside(instance.userFolder);
-		instance.dispose();
-		if (left.length) throw new Error(`processes still running in the user folder: ${left.join(', ')}`);
-	});
-	const packDir = mkdtempSync(path.join(tmpdir(), 'n8n-nodes-ucpaas-mcp-pack-'));
-	cleanups.push(() => rmSync(packDir, { recursive: true, force: true }));
+	const { instance, packDir } = await throwawayInstance(app, cleanups);
 	list.note(`sandbox ${sandbox.url}; N8N_USER_FOLDER ${instance.userFolder}`);
 	const received: string[] = [];
 	closingChecks = async (checkList) => {

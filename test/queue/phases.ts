@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { signRequest } from '../../nodes/shared/signature';
 import { DEFAULT_ACCOUNT, startSandbox, type PushEvent, type Sandbox } from '../../sandbox';
 import { expectEqual, expectMatch, expectTrue } from '../e2e/assertions';
 import type { N8nApp } from '../e2e/n8nApp';
 import { calleeOf, callBacks } from '../e2e/sandboxRecords';
+import { placeSignedCall } from '../e2e/signedCall';
 import type { N8nProcess } from './cluster';
 import { executionData, executionsOf, flattedParser, maxExecutionId, processGroupMembers, UNFINISHED, waitForExecutions, type ExecutionRow } from './executions';
 import type { Psql } from './infra';
@@ -215,23 +215,6 @@ export async function retryOnWorker(cluster: Cluster, n: number): Promise<RetryF
 	}
 }
 
-/** Places a call on `sandbox` the way the package does (JSON body, sig and Authorization). */
-async function placeSignedCall(sandbox: Sandbox, to: string, userData: string): Promise<string> {
-	const { sig, authorization } = signRequest(DEFAULT_ACCOUNT.accountSid, DEFAULT_ACCOUNT.authToken, new Date());
-	const response = await fetch(`${sandbox.url}/2014-06-30/Accounts/${DEFAULT_ACCOUNT.accountSid}/Calls/callBack?sig=${sig}`, {
-		method: 'POST',
-		headers: { accept: 'application/json', 'content-type': 'application/json;charset=utf-8', authorization },
-		body: JSON.stringify({ callback: { appId: DEFAULT_ACCOUNT.appId, fromClient: DEFAULT_ACCOUNT.clientNumber, to, maxallowtime: '120', userData } }),
-		signal: AbortSignal.timeout(30_000),
-	});
-	const text = await response.text();
-	const reply = JSON.parse(text) as { resp?: { respCode?: string; callback?: { callId?: string } } };
-	expectEqual([response.status, reply.resp?.respCode], [200, '000000'], `callBack on the push sandbox (${text.slice(0, 200)})`);
-	const callId = reply.resp?.callback?.callId;
-	expectMatch(callId, /^[0-9a-f]{32}$/, 'callId');
-	return callId as string;
-}
-
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 	return Promise.race([promise, sleep(ms).then(() => Promise.reject(new Error(`${what}: not within ${ms / 1000} s`)))]);
 }
@@ -282,7 +265,7 @@ export async function triggerBurst(cluster: Cluster, calls: number): Promise<Tri
 		const callIds = await Promise.all(
 			Array.from({ length: calls }, async (_, i) => {
 				await sleep(i * PLACE_GAP_MS);
-				const callId = await placeSignedCall(sandbox, `139040${String(i).padStart(5, '0')}`, `trig-${i}`);
+				const callId = await placeSignedCall(sandbox, { to: `139040${String(i).padStart(5, '0')}`, userData: `trig-${i}`, timeoutMs: 30_000 });
 				placedAt.set(callId, Date.now());
 				return callId;
 			}),

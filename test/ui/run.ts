@@ -14,20 +14,19 @@
  * and the sandboxes are stopped and the user folder removed, on success, failure and Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from '../../sandbox';
 import { expectEqual, expectTrue } from '../e2e/assertions';
 import { expectNoOutboundAttempts, expectNoTokenIn, processesInside } from '../e2e/hygieneChecks';
 import { ensureN8nApp, N8N_VERSION, type N8nApp } from '../e2e/n8nApp';
-import { N8nInstance } from '../e2e/n8nInstance';
 import { startN8nServer, type RunningServer } from '../e2e/n8nServer';
 import { cacheRoot } from '../e2e/nodeRuntime';
 import { buildAndPack, installLikeN8n } from '../e2e/packageInstall';
 import { Suite } from '../e2e/suite';
 import { ensureDebianPackages } from '../e2e/systemPackages';
+import { throwawayInstance } from '../e2e/throwawayInstance';
 import { EditorBrowser } from './browser';
 import { signIn } from './editor';
 import { isKnownNoise, REGISTRY_LOOKUP, runUiSteps, UI_CHECKS, type UiSession } from './steps';
@@ -73,19 +72,12 @@ async function main(): Promise<number> {
 
 	const sandbox: Sandbox = await startSandbox({ host: '127.0.0.1', port: 0, quiet: true });
 	cleanups.push(() => sandbox.stop());
-	const instance = await N8nInstance.create(app);
+	const { instance, packDir } = await throwawayInstance(app, cleanups);
 	// The node creator asks n8n for the verified community nodes it could install, and n8n fetches
 	// that list from api.n8n.io (modules/community-packages, getCommunityNodeTypes): off here, like
 	// templates and telemetry, so that "n8n sent nothing beyond loopback" stays a real check.
 	const baseEnv = instance.env.bind(instance);
 	instance.env = (extra = {}) => baseEnv({ N8N_VERIFIED_PACKAGES_ENABLED: 'false', ...extra });
-	cleanups.push(() => {
-		const left = processesInside(instance.userFolder);
-		instance.dispose();
-		if (left.length) throw new Error(`processes still running in the user folder: ${left.join(', ')}`);
-	});
-	const packDir = mkdtempSync(path.join(tmpdir(), 'n8n-nodes-ucpaas-pack-'));
-	cleanups.push(() => rmSync(packDir, { recursive: true, force: true }));
 	list.note(`sandbox ${sandbox.url}; N8N_USER_FOLDER ${instance.userFolder}`);
 	const runtime = app.runtime;
 

@@ -11,11 +11,11 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { UcpaasCallback } from '../../nodes/UcpaasCallback/UcpaasCallback.node';
 import { UcpaasCallbackTrigger } from '../../nodes/UcpaasCallbackTrigger/UcpaasCallbackTrigger.node';
-import { signRequest } from '../../nodes/shared/signature';
 import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from '../../sandbox';
 import { expectContains, expectEqual, expectMatch, expectTrue, type CheckList } from '../e2e/assertions';
 import type { N8nInstance } from '../e2e/n8nInstance';
 import { callBacks, expectSigned } from '../e2e/sandboxRecords';
+import { placeSignedCall } from '../e2e/signedCall';
 import { textDefects, type EditorBrowser, type PageEvent } from './browser';
 import {
 	clickEntry,
@@ -423,16 +423,7 @@ async function pushOneCall(pushUrl: string): Promise<string> {
 		call: { outcome: 'answered', talkSeconds: 42, hangupBy: 'callee', delays: { ringMs: 50, talkMs: 50 } },
 	});
 	try {
-		const { sig, authorization } = signRequest(DEFAULT_ACCOUNT.accountSid, DEFAULT_ACCOUNT.authToken, new Date());
-		const response = await fetch(`${platform.url}/2014-06-30/Accounts/${DEFAULT_ACCOUNT.accountSid}/Calls/callBack?sig=${sig}`, {
-			method: 'POST',
-			headers: { accept: 'application/json', 'content-type': 'application/json;charset=utf-8', authorization },
-			body: JSON.stringify({ callback: { appId: DEFAULT_ACCOUNT.appId, fromClient: DEFAULT_ACCOUNT.clientNumber, to: TRIGGER_CALLEE, userData: TRIGGER_USER_DATA } }),
-			signal: AbortSignal.timeout(10_000),
-		});
-		const reply = (await response.json()) as { resp?: { respCode?: string; callback?: { callId?: string } } };
-		expectEqual(reply.resp?.respCode, '000000', 'callBack on the pushing sandbox');
-		const callId = reply.resp?.callback?.callId ?? '';
+		const callId = await placeSignedCall(platform, { to: TRIGGER_CALLEE, userData: TRIGGER_USER_DATA });
 		await platform.whenCallSettled(callId);
 		expectEqual(
 			platform.pushes.map((p) => [p.event, p.status, p.retcode]),

@@ -8,10 +8,6 @@ import { RequestFailure } from '../transport/requestFailure';
 import { ucpaasRequest } from '../transport/ucpaasRequest';
 import type { RequestSettings } from './requestOptions';
 
-/** RespCodes of the Client endpoints that are answers, not failures. */
-const NOT_FOUND = '100007';
-const ALREADY_BOUND = '103114';
-
 export interface ResolvedCaller {
 	clientNumber: string;
 	/** True when this execution created the Client because none was bound to the mobile. */
@@ -93,6 +89,10 @@ export class CallerDirectory {
 		return pending;
 	}
 }
+
+/** RespCodes of the Client endpoints that are answers, not failures. */
+const NOT_FOUND = '100007';
+const ALREADY_BOUND = '103114';
 
 async function lookUp({ context, itemIndex, account, appId, mobile, settings }: CallerQuery): Promise<string | undefined> {
 	const resp = await ucpaasRequest.call(context, itemIndex, account, {
