@@ -27,6 +27,7 @@ import { freePort, N8nInstance } from '../test/e2e/n8nInstance';
 import { startN8nServer, type RunningServer } from '../test/e2e/n8nServer';
 import { buildAndPack, installLikeN8n, type PackedPackage } from '../test/e2e/packageInstall';
 import { killAllChildrenNow } from '../test/e2e/processes';
+import { sleep } from '../test/e2e/waitFor';
 import { DEV_CREDENTIAL_NAME, signInOwner, upsertSandboxCredential } from './dev/editorAccount';
 import { N8nOutput } from './dev/n8nOutput';
 import { syncPackage } from './dev/packageSync';
@@ -111,7 +112,6 @@ function devEnv(): NodeJS.ProcessEnv {
 	return env;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 class DevLoop {

@@ -7,9 +7,8 @@
 import type { ChildProcess } from 'node:child_process';
 
 import { cleanEnv, signalChild, startChild, waitForExit } from '../e2e/processes';
+import { sleep } from '../e2e/waitFor';
 import { processTree, stillRunning, type ProcessEntry } from './processTree';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class DevCommand {
 	output = '';

@@ -6,8 +6,7 @@
  * own, or a parallel test) may hold it for a minute.
  */
 import { cleanEnv, runCommand } from './processes';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from './waitFor';
 
 async function installed(name: string): Promise<boolean> {
 	const result = await runCommand('dpkg-query', ['-W', '-f=${Status}', name], { env: cleanEnv() });

@@ -36,7 +36,7 @@ import type { RunningServer } from './n8nServer';
 import type { N8nRestClient } from './restClient';
 import type { RunItem, WorkflowRun } from './runData';
 import { placeSignedCall } from './signedCall';
-import { waitFor } from './waitFor';
+import { sleep, waitFor } from './waitFor';
 
 /** Must match test/e2e/workflows/trigger-events.json. */
 export const TRIGGER_WORKFLOW_ID = 'e2eUcpaasTrig01';
@@ -77,8 +77,6 @@ interface ExecutionDetail {
 	/** The run data (IRunExecutionData), flatted. */
 	data?: string;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What the server logged at warn level or above: shown when the trigger does not come up. */
 const serverLogTail = (server: RunningServer) =>

@@ -20,8 +20,6 @@ import { N8nRestClient } from '../e2e/restClient';
 /** A fresh password per run (n8n wants 8–64 characters with a digit and a capital). */
 const OWNER = { email: 'owner@mcp.n8n-nodes-ucpaas.test', firstName: 'MCP', lastName: 'Owner', password: `Mcp1-${randomBytes(12).toString('base64url')}` };
 
-export { waitFor } from '../e2e/waitFor';
-
 export async function loginAsOwner(server: RunningServer): Promise<N8nRestClient> {
 	const rest = new N8nRestClient(server.url);
 	const setup = await rest.request('POST', '/rest/owner/setup', OWNER);

@@ -29,8 +29,9 @@ import { buildAndPack, installLikeN8n } from '../e2e/packageInstall';
 import { Suite } from '../e2e/suite';
 import type { N8nRestClient } from '../e2e/restClient';
 import { throwawayInstance } from '../e2e/throwawayInstance';
+import { waitFor } from '../e2e/waitFor';
 import { expectNoRepeatAdvice, expectWarnsCallMayExist } from './agentText';
-import { executionRun, listExecutions, loginAsOwner, publish, waitFor } from './n8nSide';
+import { executionRun, listExecutions, loginAsOwner, publish } from './n8nSide';
 import { runToolChecks, toolCheckNames } from './toolChecks';
 import { CANCEL_NODE, FROM_AI, fromAiExpression, MCP_PATH, MCP_WORKFLOW_ID, PLACE_NODE, PLACE_TOOL, PLACE_TRIES, writeWorkflowImport } from './workflow';
 

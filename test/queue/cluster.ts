@@ -23,6 +23,7 @@ import path from 'node:path';
 
 import { freePort, type N8nInstance } from '../e2e/n8nInstance';
 import { startChild, stopChild, waitForExit } from '../e2e/processes';
+import { sleep } from '../e2e/waitFor';
 
 export type Role = 'main' | 'worker' | 'webhook';
 
@@ -39,8 +40,6 @@ export interface ClusterSettings {
 }
 
 export const COMMAND: Record<Role, string> = { main: 'start', worker: 'worker', webhook: 'webhook' };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function clusterEnv(settings: ClusterSettings): Record<string, string> {
 	return {

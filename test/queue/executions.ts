@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tool code: reads n8n's execution records from Postgres and the processes of a group */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tool code: reads n8n's execution records from Postgres and the processes of a group */
 /**
  * n8n's execution records, read straight from Postgres (`execution_entity`, `execution_data`):
  * status, mode and timings per execution, and the stored run data (a `flatted` string, read with
@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import type { N8nApp } from '../e2e/n8nApp';
+import { sleep } from '../e2e/waitFor';
 import type { Psql } from './infra';
 
 export interface ExecutionRow {
@@ -19,8 +20,6 @@ export interface ExecutionRow {
 	startedAt?: number;
 	stoppedAt?: number;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const epoch = (value: string | undefined) => (value === undefined || value === '' ? undefined : Number(value));
 

@@ -19,10 +19,9 @@ import path from 'node:path';
 
 import { freePort } from '../e2e/n8nInstance';
 import { cleanEnv, runCommand, runOrThrow, signalChild, startChild, stopChild, waitForExit } from '../e2e/processes';
+import { sleep } from '../e2e/waitFor';
 
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tool code: drives a queue-mode n8n cluster and the sandbox over loopback */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tool code: drives a queue-mode n8n cluster and the sandbox over loopback */
 /**
  * The checks of `npm run test:queue`, one function per phase. Each throws on the first thing that is
  * wrong (CheckList prints it) and returns what it measured for the figures.
@@ -10,6 +10,7 @@ import { expectEqual, expectMatch, expectTrue } from '../e2e/assertions';
 import type { N8nApp } from '../e2e/n8nApp';
 import { calleeOf, callBacks } from '../e2e/sandboxRecords';
 import { placeSignedCall } from '../e2e/signedCall';
+import { sleep } from '../e2e/waitFor';
 import type { N8nProcess } from './cluster';
 import { executionData, executionsOf, flattedParser, maxExecutionId, processGroupMembers, UNFINISHED, waitForExecutions, type ExecutionRow } from './executions';
 import type { Psql } from './infra';
@@ -37,8 +38,6 @@ export interface Cluster {
 	/** Starts a worker that replaces `old` (same user folder, new ports). */
 	restartWorker(old: N8nProcess, name: string): Promise<N8nProcess>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const placeUrl = (cluster: Cluster) => `${cluster.webhook.url}/webhook/${PLACE_PATH}`;
 export const triggerUrl = (cluster: Cluster) => `${cluster.webhook.url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`;

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- tool code: sets up the cluster's workflows over main's REST API */
 /**
  * The two workflows of the queue-mode test, created and published over main's REST API the way
  * the editor does it (n8n 2.41):
@@ -15,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { expectEqual, expectTrue } from '../e2e/assertions';
 import { sandboxCredentialData } from '../e2e/credentials';
 import type { N8nRestClient } from '../e2e/restClient';
+import { sleep } from '../e2e/waitFor';
 
 export const PLACE_WORKFLOW_ID = 'queuePlaceCall01';
 export const PLACE_PATH = 'queue-place-call';
@@ -146,8 +146,6 @@ export async function createWorkflows(rest: N8nRestClient, sandboxUrl: string): 
 	await createAndPublish(rest, placeWorkflow(credential));
 	await createAndPublish(rest, triggerWorkflow(credential));
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until `url` accepts POST on the webhook process (CORS preflight). Returns the wait in ms. */
 export async function waitRegistered(url: string, origin: string, timeoutMs: number): Promise<number> {

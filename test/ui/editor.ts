@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- tool code: drives the n8n editor in a browser */
 /**
  * The n8n 2.41.1 editor, as a user clicks it. Selectors are the editor's own `data-test-id`s
  * (measured in /work/shared/docs/field-notes/editor-in-a-browser.md):
@@ -11,7 +10,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../e2e/waitFor';
 
 /** Polls `read` until `done` holds for its value, and returns the last value either way. */
 export async function settle<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000, everyMs = 300): Promise<T> {
