@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tool code: starts and stops `n8n start` on loopback */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tool code: starts and stops `n8n start` on loopback */
 /**
  * `n8n start` on a free loopback port. Ready means `/healthz/readiness` and then `/rest/settings`
  * answer 200. n8n 2.41 answers readiness only once the database is migrated and the server fully
@@ -11,6 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 
 import { freePort, parseLogRecords, parsePlainConsole, type LogRecord, type N8nInstance } from './n8nInstance';
 import { startChild, stopChild } from './processes';
+import { sleep } from './waitFor';
 
 export interface RunningServer {
 	url: string;
@@ -18,8 +19,6 @@ export interface RunningServer {
 	logs(): LogRecord[];
 	stop(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface ServerOptions {
 	timeoutMs?: number;
@@ -56,6 +55,8 @@ export async function startN8nServer(instance: N8nInstance, options: ServerOptio
 		instance.transcript.push(stdout, stderr);
 	};
 
+	// Lines without JSON console logs print bare messages (n8nVersions.ts JSON_CONSOLE_LOGS).
+	const logs = () => (instance.app.profile.jsonConsoleLogs ? parseLogRecords(stdout) : parsePlainConsole(stdout));
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null || child.signalCode !== null) {
@@ -65,7 +66,6 @@ export async function startN8nServer(instance: N8nInstance, options: ServerOptio
 		try {
 			const readiness = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2_000) });
 			const settings = readiness.status === 200 ? await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(5_000) }) : undefined;
-			const logs = () => (instance.app.profile.jsonConsoleLogs ? parseLogRecords(stdout) : parsePlainConsole(stdout));
 			if (settings?.status === 200) return { url, child, logs, stop };
 		} catch {
 			// not listening yet
