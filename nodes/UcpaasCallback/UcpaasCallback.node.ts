@@ -12,7 +12,9 @@ export class UcpaasCallback implements INodeType {
 		name: 'ucpaasCallback',
 		icon: { light: 'file:../../icons/ucpaas.svg', dark: 'file:../../icons/ucpaas.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// Version 2 switches the repeat-call guard on for new nodes; nodes saved at version 1 keep their behaviour.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ { placeCall: "Place Callback", cancelCall: "Cancel Callback", downloadRecording: "Download Recording" }[$parameter["operation"]] }}',
 		description: 'Place and cancel UCPaaS two-way callback calls (the platform rings the caller, then the callee, and bridges them), and download their recordings',
 		defaults: { name: 'UCPaaS Callback' },
@@ -47,7 +49,7 @@ export class UcpaasCallback implements INodeType {
 						name: 'Place Callback',
 						value: 'placeCall',
 						action: 'Place a callback that rings the caller then the callee',
-						description: 'Ring the caller, then the callee, and bridge them. Each execution places its calls once: retries within it never place one twice.',
+						description: 'Ring the caller, then the callee, and bridge them. Retries never place a call twice; with the repeat-call guard, neither do new executions within its window.',
 					},
 					{
 						name: 'Cancel Callback',

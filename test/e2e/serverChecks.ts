@@ -13,6 +13,7 @@ import type { N8nInstance } from './n8nInstance';
 import { startN8nServer, type RunningServer } from './n8nServer';
 import { N8nRestClient } from './restClient';
 import type { N8nProfile } from './n8nVersions';
+import { repeatGuardCheckNames, runRepeatGuardChecks } from './repeatGuardChecks';
 import { runTriggerChecks, triggerCheckNames } from './triggerChecks';
 
 export const NODE_TYPE = 'n8n-nodes-ucpaas.ucpaasCallback';
@@ -46,6 +47,7 @@ export const serverCheckNames = (profile: N8nProfile): string[] => [
 	`server: /types/nodes.json lists ${NODE_TYPE} with its icon (the icon URL serves the SVG), and ${TRIGGER_TYPE} beside it, shown in the node creator`,
 	`server: /types/credentials.json lists ${CREDENTIAL_TYPE} with its icon`,
 	...triggerCheckNames(profile),
+	...repeatGuardCheckNames(),
 ];
 
 async function fetchSvg(server: RunningServer, iconPath: string | undefined): Promise<void> {
@@ -132,6 +134,7 @@ export async function runServerChecks(instance: N8nInstance, sandbox: Sandbox, c
 		});
 
 		await runTriggerChecks(instance, running, rest, checks);
+		await runRepeatGuardChecks(instance, running, rest, sandbox, checks);
 	} finally {
 		await server?.stop();
 	}

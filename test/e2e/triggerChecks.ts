@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tool code: drives the running n8n app and a sandbox over loopback */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tool code: drives the running n8n app and a sandbox over loopback */
 /**
  * The UCPaaS Trigger inside the running app (`n8n start`): the imported workflow
  * "UCPaaS Trigger (callreq, callestablish, callhangup) → Log Call Event" is activated over REST,
@@ -24,7 +24,6 @@
  *     returns the run data as a `flatted` string (executions/execution.service.js findOne), read
  *     with the app's own copy of flatted.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -37,6 +36,7 @@ import type { N8nRestClient } from './restClient';
 import type { RunItem, WorkflowRun } from './runData';
 import { placeSignedCall } from './signedCall';
 import { sleep, waitFor } from './waitFor';
+import { activateWorkflow } from './workflowActivation';
 
 /** Must match test/e2e/workflows/trigger-events.json. */
 export const TRIGGER_WORKFLOW_ID = 'e2eUcpaasTrig01';
@@ -78,16 +78,8 @@ interface ExecutionDetail {
 	data?: string;
 }
 
-/** What the server logged at warn level or above: shown when the trigger does not come up. */
-const serverLogTail = (server: RunningServer) =>
-	server
-		.logs()
-		.slice(-8)
-		.map((l) => `${l.level}: ${l.message}`)
-		.join('\n');
-
 /** The app's own flatted (n8n stores and serves run data with it). */
-function flattedParse(instance: N8nInstance): (text: string) => unknown {
+export function flattedParse(instance: N8nInstance): (text: string) => unknown {
 	const requireFromN8n = createRequire(path.join(instance.app.dir, 'node_modules', 'n8n', 'package.json'));
 	return (requireFromN8n('flatted') as { parse(text: string): unknown }).parse;
 }
@@ -103,41 +95,7 @@ function pushPost(url: string, body: string): Promise<Response> {
 	return fetch(url, { method: 'POST', headers: { 'content-type': 'text/xml;charset=utf-8' }, body, signal: AbortSignal.timeout(10_000) });
 }
 
-interface StoredWorkflow {
-	id?: string;
-	versionId?: string;
-	active?: boolean;
-}
-
-/**
- * The trigger workflow as the line lets a user start it: the one `n8n import:workflow` stored, or,
- * where that import writes no workflow_history row (2.0.3: POST …/activate answers 404 "Version not
- * found", workflow.service.js activateWorkflow → workflowHistoryService.getVersion), the same file
- * saved as a new workflow through POST /rest/workflows, which writes its first version
- * (workflows.controller.js create → workflowHistoryService.saveVersion). The editor does that
- * when a file is imported into it and saved.
- */
-async function triggerWorkflow(instance: N8nInstance, rest: N8nRestClient): Promise<{ id: string; versionId: string }> {
-	let stored: StoredWorkflow | undefined;
-	if (instance.app.profile.importAssignsVersionId) {
-		const workflow = await rest.request<{ data?: StoredWorkflow }>('GET', `/rest/workflows/${TRIGGER_WORKFLOW_ID}`);
-		expectEqual(workflow.status, 200, `GET /rest/workflows/${TRIGGER_WORKFLOW_ID}`);
-		stored = workflow.body.data;
-	} else {
-		const file = JSON.parse(readFileSync(path.join(__dirname, 'workflows', TRIGGER_FILE), 'utf8')) as Record<string, unknown>;
-		const { name, nodes, connections, settings } = file;
-		const created = await rest.request<{ data?: StoredWorkflow }>('POST', '/rest/workflows', { name, nodes, connections, settings, active: false });
-		expectEqual(created.status, 200, `POST /rest/workflows (${created.text.slice(0, 300)})`);
-		stored = created.body.data;
-	}
-	expectEqual(stored?.active, false, 'active before it is started');
-	const { id, versionId } = stored ?? {};
-	expectTrue(typeof id === 'string' && typeof versionId === 'string' && versionId !== '', `the workflow has no id or versionId (${JSON.stringify(stored).slice(0, 200)})`);
-	return { id, versionId };
-}
-
 export async function runTriggerChecks(instance: N8nInstance, server: RunningServer, rest: N8nRestClient, checks: CheckList): Promise<void> {
-	const { activation } = instance.app.profile;
 	const [activates, pushes, executions, foreign] = triggerCheckNames(instance.app.profile);
 	const webhookUrl = `${server.url}/webhook/${WEBHOOK_ID}/webhook`;
 	let workflowId = TRIGGER_WORKFLOW_ID;
@@ -149,24 +107,7 @@ export async function runTriggerChecks(instance: N8nInstance, server: RunningSer
 	};
 
 	const active = await checks.check(activates, async () => {
-		const workflow = await triggerWorkflow(instance, rest);
-		workflowId = workflow.id;
-		const { versionId } = workflow;
-		const request = activation.request(workflowId, versionId);
-		const activated = await rest.request<{ data?: { active?: boolean; activeVersionId?: string } }>(request.method, request.path, request.body);
-		expectEqual(activated.status, 200, `${request.method} ${request.path} (${activated.text.slice(0, 300)})`);
-		const recorded = instance.app.profile.activeVersionId ? versionId : undefined;
-		expectEqual([activated.body.data?.active, activated.body.data?.activeVersionId], [true, recorded], '[active, activeVersionId]');
-		await waitFor(
-			`POST ${webhookUrl} registered`,
-			20_000,
-			async () => {
-				const probe = await fetch(webhookUrl, { method: 'OPTIONS', headers: { origin: server.url }, signal: AbortSignal.timeout(5_000) });
-				const allowed = probe.headers.get('access-control-allow-methods') ?? '';
-				return probe.status === 204 && allowed.split(/,\s*/).includes('POST') ? true : undefined;
-			},
-			() => `; server log:\n${serverLogTail(server)}`,
-		);
+		workflowId = await activateWorkflow(instance, server, rest, { workflowId: TRIGGER_WORKFLOW_ID, file: TRIGGER_FILE, webhookUrl });
 	});
 	if (!active) {
 		for (const name of [pushes, executions, foreign]) checks.skip(name, 'the trigger workflow did not activate');

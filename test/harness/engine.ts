@@ -166,6 +166,12 @@ export interface NodeRunOptions {
 	retry?: { maxTries?: number; waitBetweenTries?: number };
 	/** Put the node inside a loop that runs it this many times (run index 0, 1, …). */
 	loop?: number;
+	/** The node's version as saved in the workflow (1 unless a test asks for another). */
+	typeVersion?: number;
+	/** The workflow's id: n8n's deduplication store keeps one row per workflow. */
+	workflowId?: string;
+	/** The node's id (the store's node scope is keyed by it) and name. */
+	nodeName?: string;
 }
 
 const CREDENTIAL_REF = { ucpaasApi: { id: 'cred-1', name: 'UCPaaS test account' } };
@@ -182,13 +188,13 @@ function ucpaasNode(
 	name: string,
 	type: 'n8n-nodes-ucpaas.ucpaasCallback' | 'n8n-nodes-ucpaas.ucpaasCallbackTool',
 	parameters: INodeParameters,
-	settings: { onError?: NodeRunOptions['onError']; retry?: NodeRunOptions['retry'] },
+	settings: { onError?: NodeRunOptions['onError']; retry?: NodeRunOptions['retry']; typeVersion?: number },
 ): INode {
 	return {
 		id: name,
 		name,
 		type,
-		typeVersion: 1,
+		typeVersion: settings.typeVersion ?? 1,
 		position: [200, 200],
 		parameters,
 		credentials: CREDENTIAL_REF,
@@ -209,10 +215,10 @@ interface Execution {
 async function execute(
 	nodes: INode[],
 	connections: IWorkflowBase['connections'],
-	options: { credentials: ICredentialDataDecryptedObject; mode?: WorkflowExecuteMode; executionId?: string | null; destination?: string },
+	options: { credentials: ICredentialDataDecryptedObject; mode?: WorkflowExecuteMode; executionId?: string | null; destination?: string; workflowId?: string },
 ): Promise<Execution> {
 	const workflowData: IWorkflowBase = {
-		id: 'test-workflow',
+		id: options.workflowId ?? 'test-workflow',
 		name: 'UCPaaS engine test',
 		active: false,
 		isArchived: false,
@@ -259,7 +265,7 @@ async function execute(
  * node produced.
  */
 export async function runCallbackNode(options: NodeRunOptions): Promise<NodeRun> {
-	const nodeName = 'UCPaaS';
+	const nodeName = options.nodeName ?? 'UCPaaS';
 	const node = ucpaasNode(nodeName, 'n8n-nodes-ucpaas.ucpaasCallback', options.parameters, options);
 	const to = (target: string) => [{ node: target, type: NodeConnectionTypes.Main, index: 0 }];
 	const { run, credentials } = options.loop

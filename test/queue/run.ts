@@ -52,6 +52,7 @@ import {
 	type TriggerFigures,
 } from './phases';
 import { startPushReceiver, type PushReceiver } from './pushReceiver';
+import { guardedPairs, guardUrl, type GuardFigures } from './repeatGuardPhase';
 import { CALLBACK_TYPE, createWorkflows, setUpOwner, TRIGGER_TYPE, waitRegistered } from './workflows';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -59,6 +60,7 @@ const PACKAGE = 'n8n-nodes-ucpaas';
 
 const FAN_OUT = 100;
 const RETRY_REQUESTS = 12;
+const GUARD_LEADS = 20;
 const CONCURRENCY = 10;
 const TRIGGER_CALLS = 30;
 const CRASH_REQUESTS = 30;
@@ -74,9 +76,10 @@ const READY_MS = 300_000;
 const CHECKS = {
 	setup: `setup: Debian redis-server and postgresql, Node 24 and n8n ${N8N_VERSION}, npm run build + npm pack`,
 	cluster: 'cluster: Redis and a private Postgres 15 on loopback; n8n main, 2 workers and a webhook process ready, one encryption key, the tarball in each own user folder',
-	workflows: 'workflows: owner, credential and 2 workflows created over main\'s REST API and published; main lists both node types; both paths served by the webhook process',
+	workflows: 'workflows: owner, credential and 3 workflows created over main\'s REST API and published; main lists both node types; every path served by the webhook process',
 	fanOut: `fan-out: ${FAN_OUT} webhook requests (concurrency ${CONCURRENCY}, distinct callees) at the webhook process → UCPaaS Callback → Respond to Webhook: ${FAN_OUT} successes, exactly one callBack per callee, both workers used`,
 	retry: `retry: Retry On Fail on a worker (${RETRY_REQUESTS} webhook requests; a third refused once with 104113, a sixth placed with the reply lost): refused calls placed on the retry, lost replies never sent again, every callee rung exactly once, each execution on one worker`,
+	guard: `repeat guard: ${GUARD_LEADS} leads each POSTed twice at the same moment (${GUARD_LEADS * 2} executions, UCPaaS Callback v2, guard on by default) across both workers: every callee rung exactly once, counted at the sandbox; each pair answers one placed call and one skipped item`,
 	trigger: `trigger: ${TRIGGER_CALLS} calls (one every ${PLACE_GAP_MS} ms) × 3 events pushed at the webhook process (DB pool ${WEBHOOK_POOL_SIZE}): the exact XML reply to every push, one execution per (call, event), run on the workers`,
 	foreign: 'trigger: a push for another account gets 403 from the webhook process and starts nothing',
 	crash: `crash: a worker SIGKILLed while its callBack requests wait at the sandbox (${CRASH_LATENCY_MS / 1000} s latency): n8n re-runs nothing, no call doubled, the caller gets HTTP 500`,
@@ -218,7 +221,8 @@ async function main(): Promise<number> {
 			await createWorkflows(rest, ready.apiSandbox.url);
 			const placeMs = await waitRegistered(placeUrl(ready), ready.main.url, 60_000);
 			const triggerMs = await waitRegistered(triggerUrl(ready), ready.main.url, 60_000);
-			list.note(`webhook process serves ${placeUrl(ready)} (after ${rounded(placeMs)}) and ${triggerUrl(ready)} (after ${rounded(triggerMs)})`);
+			const guardMs = await waitRegistered(guardUrl(ready), ready.main.url, 60_000);
+			list.note(`webhook process serves ${placeUrl(ready)} (after ${rounded(placeMs)}), ${triggerUrl(ready)} (after ${rounded(triggerMs)}) and ${guardUrl(ready)} (after ${rounded(guardMs)})`);
 		});
 	} else {
 		list.skip(CHECKS.workflows, 'the cluster did not come up');
@@ -231,6 +235,9 @@ async function main(): Promise<number> {
 		});
 		await list.check(CHECKS.retry, async () => {
 			figures.retry = await retryOnWorker(ready, RETRY_REQUESTS);
+		});
+		await list.check(CHECKS.guard, async () => {
+			figures.guard = await guardedPairs(ready, GUARD_LEADS);
 		});
 		await list.check(CHECKS.trigger, async () => {
 			figures.trigger = await triggerBurst(ready, TRIGGER_CALLS);
@@ -253,7 +260,7 @@ async function main(): Promise<number> {
 			figures.drain = await drainWorker(ready, ready.workers.get('w2') as N8nProcess, DRAIN_REQUESTS, DRAIN_LATENCY_MS);
 		});
 	} else {
-		for (const name of [CHECKS.fanOut, CHECKS.retry, CHECKS.trigger, CHECKS.foreign, CHECKS.crash, CHECKS.reconcile, CHECKS.drain]) list.skip(name, 'the cluster or its workflows are not up');
+		for (const name of [CHECKS.fanOut, CHECKS.retry, CHECKS.guard, CHECKS.trigger, CHECKS.foreign, CHECKS.crash, CHECKS.reconcile, CHECKS.drain]) list.skip(name, 'the cluster or its workflows are not up');
 	}
 
 	const logs = () => run.processes.map((p) => p.output());
@@ -293,6 +300,7 @@ async function main(): Promise<number> {
 interface Figures {
 	fanOut?: FanOutFigures;
 	retry?: RetryFigures;
+	guard?: GuardFigures;
 	trigger?: TriggerFigures;
 	crash?: CrashOutcome;
 	drain?: DrainOutcome;
@@ -300,7 +308,7 @@ interface Figures {
 }
 
 function printFigures(figures: Figures): void {
-	const { fanOut: f, retry: r, trigger: t, crash: c, drain: d } = figures;
+	const { fanOut: f, retry: r, guard: g, trigger: t, crash: c, drain: d } = figures;
 	if (f)
 		console.log(
 			`queue: figures: fan-out ${f.n} requests, concurrency ${f.concurrency}: ${f.clientPerSecond.toFixed(2)} executions/s at the webhook (${seconds(f.wallMs)} wall), ` +
@@ -311,6 +319,11 @@ function printFigures(figures: Figures): void {
 		console.log(
 			`queue: figures: retry on a worker: ${r.n} requests (${r.refusedOnce} refused once, ${r.replyLost} replies lost): ` +
 				`${r.requests} callBack requests, ${r.calls} calls placed (one per callee); worker split ${r.split}`,
+		);
+	if (g)
+		console.log(
+			`queue: figures: repeat guard: ${g.leads} leads × 2 simultaneous requests = ${g.requests} executions (${g.splitPairs} pairs ran on both workers): ` +
+				`${g.callBacks} callBack requests, ${g.calls} calls placed (the same pairs on a v1 node without the guard: ${g.unguardedCalls} calls); slower reply of a pair p50 ${rounded(g.replyP50)}`,
 		);
 	if (t)
 		console.log(

@@ -19,6 +19,8 @@ import { sleep } from '../e2e/waitFor';
 export const PLACE_WORKFLOW_ID = 'queuePlaceCall01';
 export const PLACE_PATH = 'queue-place-call';
 export const TRIGGER_WORKFLOW_ID = 'queueCallEvent01';
+export const GUARD_WORKFLOW_ID = 'queueGuardCall01';
+export const GUARD_PATH = 'queue-guarded-call';
 export const TRIGGER_WEBHOOK_ID = '9c0f4d52-6a1e-4f3b-8d27-5e4b1a9c7d30';
 export const TRIGGER_TYPE = 'n8n-nodes-ucpaas.ucpaasCallbackTrigger';
 export const CALLBACK_TYPE = 'n8n-nodes-ucpaas.ucpaasCallback';
@@ -67,6 +69,56 @@ function placeWorkflow(credential: Credential) {
 			},
 			{
 				id: '3f0e2a61-0004-4d8e-9b7a-6c5d4e3f2a10',
+				name: 'Respond to Webhook',
+				type: 'n8n-nodes-base.respondToWebhook',
+				typeVersion: 1.1,
+				position: [440, 0],
+				parameters: { respondWith: 'firstIncomingItem', options: {} },
+			},
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'UCPaaS Callback', type: 'main', index: 0 }]] },
+			'UCPaaS Callback': { main: [[{ node: 'Respond to Webhook', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/**
+ * Webhook → UCPaaS Callback at version 2 (a node added today: the repeat-call guard on, its
+ * defaults: the callee, the whole workflow, 10 minutes) → Respond to Webhook.
+ */
+function guardedWorkflow(credential: Credential) {
+	return {
+		id: GUARD_WORKFLOW_ID,
+		name: 'queue: webhook -> UCPaaS place call (repeat-call guard) -> respond',
+		nodes: [
+			{
+				id: '5a2b7c90-0001-4e1f-8a3b-9c8d7e6f5a40',
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: '5a2b7c90-0002-4e1f-8a3b-9c8d7e6f5a40',
+				parameters: { httpMethod: 'POST', path: GUARD_PATH, responseMode: 'responseNode', options: {} },
+			},
+			{
+				id: '5a2b7c90-0003-4e1f-8a3b-9c8d7e6f5a40',
+				name: 'UCPaaS Callback',
+				type: CALLBACK_TYPE,
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: {
+					resource: 'call',
+					operation: 'placeCall',
+					fromClient: '61207000000015',
+					to: '={{ $json.body.phone }}',
+					options: { userData: '={{ $json.body.id }}', maxallowtime: 120 },
+				},
+				credentials: { ucpaasApi: credential },
+			},
+			{
+				id: '5a2b7c90-0004-4e1f-8a3b-9c8d7e6f5a40',
 				name: 'Respond to Webhook',
 				type: 'n8n-nodes-base.respondToWebhook',
 				typeVersion: 1.1,
@@ -132,7 +184,7 @@ async function createAndPublish(rest: N8nRestClient, workflow: { id: string }): 
 	expectEqual([activated.body.data?.active, activated.body.data?.activeVersionId], [true, versionId], `[active, activeVersionId] of ${workflow.id}`);
 }
 
-/** The credential (pointing at `sandboxUrl`) and both workflows, published. */
+/** The credential (pointing at `sandboxUrl`) and the three workflows, published. */
 export async function createWorkflows(rest: N8nRestClient, sandboxUrl: string): Promise<void> {
 	const stored = await rest.request<{ data?: { id?: string; name?: string } }>('POST', '/rest/credentials', {
 		name: 'UCPaaS sandbox (queue)',
@@ -145,6 +197,7 @@ export async function createWorkflows(rest: N8nRestClient, sandboxUrl: string): 
 	const credential = { id, name: 'UCPaaS sandbox (queue)' };
 	await createAndPublish(rest, placeWorkflow(credential));
 	await createAndPublish(rest, triggerWorkflow(credential));
+	await createAndPublish(rest, guardedWorkflow(credential));
 }
 
 /** Waits until `url` accepts POST on the webhook process (CORS preflight). Returns the wait in ms. */

@@ -18,6 +18,9 @@ import { getAccount, type UcpaasAccount } from '../transport/credential';
 import { RequestFailure } from '../transport/requestFailure';
 import { ucpaasRequest } from '../transport/ucpaasRequest';
 import { appIdProperty, readAppId } from './appIdParameter';
+import { callingHoursProperties, readCallingHours } from './callingHoursParameters';
+import { guardStoreAvailable, openPlaceCallGate, type GatedCall } from './placeCallGate';
+import { readRepeatGuard, readSkippedItems, repeatGuardOptionFields, repeatGuardProperties } from './repeatGuardParameters';
 import { readOptions, readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
 import type { Operation } from './types';
 
@@ -86,6 +89,8 @@ const description: INodeProperties[] = [
 		displayOptions: { show: { operation: ['placeCall'], callerType: ['mobile'] } },
 	},
 	appIdProperty('placeCall', 'places the call'),
+	...repeatGuardProperties,
+	...callingHoursProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -130,12 +135,13 @@ const description: INodeProperties[] = [
 				default: '',
 				description: 'Up to 128 bytes returned in the Call Ended event, e.g. a CRM record ID to match the call later',
 			},
+			...repeatGuardOptionFields,
 			...requestOptionFields,
 		],
 	},
 	{
 		displayName:
-			'Safe with Retry On Fail (Settings tab): within one execution no item\'s call is placed twice, and only calls the platform refused are sent again. A new execution places its calls again. With On Error set to "Continue (using error output)", each failed item says in error.callMayHaveBeenPlaced whether a call may exist.',
+			'Safe with Retry On Fail (Settings tab): within one execution no item\'s call is placed twice, and only calls the platform refused are sent again. A new execution places its calls again unless Repeat-Call Guard is on. With On Error set to "Continue (using error output)", each failed item says in error.callMayHaveBeenPlaced whether a call may exist.',
 		name: 'retryNotice',
 		type: 'notice',
 		default: '',
@@ -143,13 +149,15 @@ const description: INodeProperties[] = [
 	},
 ];
 
-interface PlaceCallRequest {
+interface PlaceCallRequest extends GatedCall {
 	account: UcpaasAccount;
 	settings: RequestSettings;
 	appId: string;
 	caller: { kind: 'clientNumber'; clientNumber: string } | { kind: 'mobile'; mobile: string; createIfMissing: boolean };
 	to: string;
 	optional: Record<string, string | undefined>;
+	/** The guard was asked for, and this n8n has no store to keep it in: the item is sent as without it, and says so. */
+	guardUnavailable: boolean;
 }
 
 async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<PlaceCallRequest> {
@@ -180,7 +188,11 @@ async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plac
 		userData: normaliseUserData(options.userData, field('User Data', 'userData')),
 		ringtoneID: normaliseRingtoneId(options.ringtoneID, field('Ringtone ID', 'ringtoneID')),
 	};
-	return { account, settings, appId, caller, to, optional };
+	let guard = readRepeatGuard.call(this, itemIndex, to, options);
+	const guardUnavailable = guard !== undefined && !guardStoreAvailable(this);
+	if (guardUnavailable) guard = undefined;
+	const hours = readCallingHours.call(this, itemIndex);
+	return { account, settings, appId, caller, to, optional, guard, guardUnavailable, hours, skippedItems: readSkippedItems(options) };
 }
 
 export const placeCall: Operation<PlaceCallRequest> = {
@@ -188,6 +200,7 @@ export const placeCall: Operation<PlaceCallRequest> = {
 	doneLabel: 'calls placed',
 	effect: 'placesCall',
 	prepare,
+	gate: openPlaceCallGate,
 	async run(request, itemIndex, session) {
 		const { account, settings, appId, caller, to } = request;
 		let fromClient: string;
@@ -235,6 +248,9 @@ export const placeCall: Operation<PlaceCallRequest> = {
 				to,
 				userData: request.optional.userData ?? null,
 				...(caller.kind === 'mobile' ? { callerMobile: caller.mobile, clientCreated } : {}),
+				// Beside skipped items (placeCallGate.ts) a placed one says skipped: false, so an IF node can route on it.
+				...(request.guard || request.hours || request.guardUnavailable ? { skipped: false } : {}),
+				...(request.guardUnavailable ? { repeatGuard: 'unavailable' } : {}),
 			},
 			summary: `callId ${callId} to ${to}`,
 		};

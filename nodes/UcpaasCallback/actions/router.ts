@@ -9,7 +9,7 @@ import { downloadRecording } from './downloadRecording.operation';
 import { errorForItem, errorItem, itemLabel, type NodeFailure } from './itemErrors';
 import { mayHaveTakenEffect, mustRemember, neverTwice, runIdentityOf } from './neverTwice';
 import { placeCall } from './placeCall.operation';
-import type { ExecutionSession, Operation, OperationResult } from './types';
+import type { ExecutionSession, ItemGate, Operation, OperationResult } from './types';
 
 export const operations: Record<string, Operation<unknown>> = { placeCall, cancelCall, downloadRecording };
 
@@ -48,7 +48,11 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	}
 
 	const ledger = neverTwice.open(runIdentityOf(this));
+	let gate: ItemGate | undefined;
 	try {
+		// Items an earlier try of this run already settled are answered by the memory, not the gate.
+		const fresh = new Map([...prepared].filter(([itemIndex]) => ledger.recall(itemIndex) === undefined));
+		gate = operation.gate && fresh.size > 0 ? await operation.gate.call(this, fresh) : undefined;
 		const session: ExecutionSession = { callers: new CallerDirectory() };
 		const done: Array<{ itemIndex: number; summary: string }> = [];
 		let firstFailure: { itemIndex: number; error: NodeFailure } | undefined;
@@ -65,22 +69,34 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			const earlier = ledger.recall(itemIndex);
 			if (earlier?.kind === 'done') return succeed(itemIndex, earlier.result, `${earlier.result.summary} (by an earlier try)`);
 			if (earlier?.kind === 'uncertain') return fail(itemIndex, notSentAgain(earlier.failure));
+			const verdict = gate?.verdicts.get(itemIndex);
+			if (verdict?.kind === 'skip') return skip(itemIndex, verdict.result);
+			if (verdict?.kind === 'fail') return fail(itemIndex, verdict.error);
 			try {
 				const result = await operation.run.call(this, prepared.get(itemIndex), itemIndex, session);
 				if (mustRemember(operation.effect, 'done')) ledger.remember(itemIndex, { kind: 'done', result });
+				gate?.settled(itemIndex, { kind: 'done', result });
 				succeed(itemIndex, result);
 			} catch (error) {
-				if (mayHaveTakenEffect(error, operation.effect) && mustRemember(operation.effect, 'uncertain')) {
+				const uncertain = mayHaveTakenEffect(error, operation.effect);
+				if (uncertain && mustRemember(operation.effect, 'uncertain')) {
 					ledger.remember(itemIndex, { kind: 'uncertain', failure: error as RequestFailure });
 				}
+				gate?.settled(itemIndex, { kind: 'failed', mayHaveTakenEffect: uncertain });
 				fail(itemIndex, error);
 			}
 		};
+		const skip = (itemIndex: number, result: OperationResult) => {
+			output[itemIndex] = { json: result.json, pairedItem: { item: itemIndex } };
+			skipped.push({ itemIndex, summary: result.summary });
+		};
+		const skipped: Array<{ itemIndex: number; summary: string }> = [];
 		await sendInBatches([...prepared.keys()], batching, send, () => firstFailure !== undefined);
 
-		if (firstFailure) throw withReconciliation(firstFailure.error, operation, done, items.length);
+		if (firstFailure) throw withReconciliation(firstFailure.error, operation, { done, skipped, acrossExecutions: gate?.acrossExecutions }, items.length);
 		return [output.filter((item) => item !== undefined)];
 	} finally {
+		await gate?.close();
 		ledger.close();
 	}
 }
@@ -92,21 +108,34 @@ function notSentAgain(earlier: RequestFailure): RequestFailure {
 
 /**
  * Adds to the error that stops the run what the other items already did. Said for both readers,
- * a workflow builder and an AI agent: what happened stays happened, and a new execution repeats it.
+ * a workflow builder and an AI agent: what happened stays happened, and what a new execution
+ * (the workflow run again, or Retry in the Executions list) does with it.
  */
-function withReconciliation(error: NodeFailure, operation: Operation<unknown>, done: Array<{ itemIndex: number; summary: string }>, itemCount: number): NodeFailure {
-	const list = [...done]
-		.sort((a, b) => a.itemIndex - b.itemIndex)
-		.map(({ itemIndex, summary }) => `${itemLabel(itemIndex)}: ${summary}`)
-		.join('; ');
+function withReconciliation(
+	error: NodeFailure,
+	operation: Operation<unknown>,
+	run: { done: ItemSummary[]; skipped: ItemSummary[]; acrossExecutions?: string },
+	itemCount: number,
+): NodeFailure {
+	const list = (entries: ItemSummary[]) =>
+		[...entries]
+			.sort((a, b) => a.itemIndex - b.itemIndex)
+			.map(({ itemIndex, summary }) => `${itemLabel(itemIndex)}: ${summary}`)
+			.join('; ');
 	const repeated = mustRemember(operation.effect, 'done')
-		? 'Retry On Fail does not repeat them; running the workflow again (a new execution) does.'
+		? `Retry On Fail does not repeat them; ${run.acrossExecutions ?? 'running the workflow again (a new execution) does.'}`
 		: 'Running the node again repeats them, which changes nothing on the platform.';
-	const reconciliation = done.length
-		? `Already done in this run and not undone (${operation.doneLabel}): ${list}. ${repeated}`
-		: itemCount > 1
+	const reconciliation = run.done.length
+		? `Already done in this run and not undone (${operation.doneLabel}): ${list(run.done)}. ${repeated}`
+		: itemCount > 1 && run.skipped.length === 0
 			? 'No other item of this run was sent.'
 			: '';
-	error.description = [error.description, reconciliation].filter(Boolean).join(' ');
+	const skipped = run.skipped.length ? `Not sent (skipped): ${list(run.skipped)}.` : '';
+	error.description = [error.description, reconciliation, skipped].filter(Boolean).join(' ');
 	return error;
+}
+
+interface ItemSummary {
+	itemIndex: number;
+	summary: string;
 }

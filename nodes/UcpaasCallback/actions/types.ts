@@ -28,4 +28,30 @@ export interface Operation<Prepared> {
 	effect: RequestEffect;
 	prepare(this: IExecuteFunctions, itemIndex: number): Promise<Prepared>;
 	run(this: IExecuteFunctions, prepared: Prepared, itemIndex: number, session: ExecutionSession): Promise<OperationResult>;
+	/**
+	 * What stands between a prepared item and its request across executions (Place Callback's
+	 * repeat-call guard and calling hours). Asked once per node run, for the items this run would
+	 * send; undefined when nothing stands in the way.
+	 */
+	gate?(this: IExecuteFunctions, items: ReadonlyMap<number, Prepared>): Promise<ItemGate | undefined>;
+}
+
+/** What the gate decided for one item before anything was sent. */
+export type GateVerdict =
+	| { kind: 'send' }
+	/** Not sent, and not an error: the item comes out on the main output as data saying why. */
+	| { kind: 'skip'; result: OperationResult }
+	/** Not sent, and an error for the item (the user asked skipped items to fail, or the gate could not decide). */
+	| { kind: 'fail'; error: Error };
+
+/** What became of an item the gate let through. */
+export type SendOutcome = { kind: 'done'; result: OperationResult } | { kind: 'failed'; mayHaveTakenEffect: boolean };
+
+export interface ItemGate {
+	verdicts: ReadonlyMap<number, GateVerdict>;
+	settled(itemIndex: number, outcome: SendOutcome): void;
+	/** Ends the run's part in the gate (gives back what was reserved for items never placed); never throws. */
+	close(): Promise<void>;
+	/** One sentence for the error that stops a run: what a new execution does with the items already placed. */
+	acrossExecutions: string;
 }
