@@ -270,7 +270,9 @@ describe('Skipped Items: Fail the Item', () => {
 	test('with the error output, the skipped item goes there, saying no call was placed for it', async () => {
 		const to = freshCallee();
 		await place([{ to }]);
+		await ended(to);
 		const run = await place([{ to }], { options: { whenSkipped: 'error' } }, { onError: 'continueErrorOutput' });
+		expect(run.errorOutput[0].json.message).toMatch(new RegExp(`^Item 1: not called: ${to} was called at `));
 		expect(run.errorOutput[0].json.error).toMatchObject({ callMayHaveBeenPlaced: false });
 		expect(placed(to)).toEqual([1]);
 	});

@@ -108,10 +108,11 @@ async function pageRest<T>(session: UiSession, url: string): Promise<{ status: n
 
 export const UI_CHECKS = [
 	'1 node creator: "UCPaaS", "callback" and "call ended" each find the UCPaaS Callback entry (the trigger merged into it, the old type hidden); its details list the trigger\'s events and the actions',
-	'2 UCPaaS Callback panel: Callee Number first, then the caller, App ID, Options, the Retry notice last; no "undefined", "NaN", "[object Object]" or raw JSON; the node\'s name fits on the canvas; no page errors',
+	'2 UCPaaS Callback panel: Callee Number first, then the caller, App ID, the repeat-call guard (on, its notice saying what manual runs do), Calling Hours Only, Options, the Retry notice last; no "undefined", "NaN", "[object Object]" or raw JSON; the node\'s name fits on the canvas; no page errors',
 	'3 credential modal: a wrong Auth Token fails with 101116 and says what to check (token vs Account SID, clock); the sandbox saw one refused account read',
 	'3 credential modal: with the right token the test passes (n8n closes the modal; reopened it says "Connection tested successfully"); the token is not sent back to the page',
 	'4 Execute step: the output panel shows the callId; the sandbox saw exactly one signed callBack',
+	'4 Execute step again: the output says skipped: true (repeatCall, a manual run) and how to call again now (Options > Manual Runs); the sandbox saw no second callBack',
 	'5 bad callee: the error names the field ("Item 1: \\"Callee Number\\" (to)") and says nothing was sent; the sandbox saw nothing new',
 	'5 the other operations\' panels (Cancel Callback, Download Recording): the field everyone fills first, no "undefined", "NaN", "[object Object]" or raw JSON',
 	'6 trigger panel: the production URL, and a notice whose words match this n8n (Webhook URLs, publish, Execute step, Test this trigger)',
@@ -121,7 +122,7 @@ export const UI_CHECKS = [
 export async function runUiSteps(session: UiSession): Promise<void> {
 	const { editor, n8nUrl, sandbox, checks } = session;
 	const { page } = editor;
-	const [creator, panel, credentialBad, credentialOk, execute, badCallee, otherPanels, triggerPanel, triggerRun] = UI_CHECKS;
+	const [creator, panel, credentialBad, credentialOk, execute, executeAgain, badCallee, otherPanels, triggerPanel, triggerRun] = UI_CHECKS;
 	const actions = operationActions();
 	const placeAction = actions[0];
 
@@ -169,9 +170,16 @@ export async function runUiSteps(session: UiSession): Promise<void> {
 		await ndv(page).waitFor();
 		await page.locator('[data-test-id=ndv] [data-test-id=parameter-input-to]').waitFor();
 		const labels = await parameterLabels(page);
-		expectEqual(labels.slice(0, 8), ['Credential', 'Resource', 'Operation', 'Callee Number', 'Caller Given As', 'Caller Client Number', 'App ID', 'Options'], 'panel order');
+		expectEqual(
+			labels.slice(0, 10),
+			['Credential', 'Resource', 'Operation', 'Callee Number', 'Caller Given As', 'Caller Client Number', 'App ID', 'Repeat-Call Guard', 'Repeat Window (Minutes)', 'Same Call Means'],
+			'panel order',
+		);
+		// A node added now is version 2: the guard is on, and its notice says what manual runs do.
+		expectMatch(labels[10], /^Within the window this workflow calls each callee once\..*Manual runs \(Execute step\) are guarded among themselves, apart from production/, 'the repeat-call guard notice');
+		expectEqual(labels.slice(11, 13), ['Calling Hours Only', 'Options'], 'panel order after the guard');
 		expectMatch(labels[labels.length - 1], /Retry On Fail/, 'last item of the panel');
-		expectEqual(labels.length, 9, `panel items (${JSON.stringify(labels)})`);
+		expectEqual(labels.length, 14, `panel items (${JSON.stringify(labels)})`);
 		const text = await parametersText(page);
 		await shot(session, '02a-callback-panel');
 		const add = ndv(page).locator('[data-test-id=collection-parameter-add] input').first();
@@ -182,7 +190,9 @@ export async function runUiSteps(session: UiSession): Promise<void> {
 		);
 		await shot(session, '02b-callback-options');
 		await add.click();
-		expectTrue(options.includes('User Data') && options.includes('Max Call Duration (Seconds)'), `the Options list: ${JSON.stringify(options)}`);
+		for (const option of ['User Data', 'Max Call Duration (Seconds)', 'Manual Runs', 'Repeat Guard Scope', 'Skipped Items']) {
+			expectTrue(options.includes(option), `the Options list has no "${option}": ${JSON.stringify(options)}`);
+		}
 		expectEqual(textDefects([text, ...options].join('\n')), [], 'defects in the panel text');
 		// The Retry notice sends the user to the Settings tab: what it names must be there.
 		const notice = labels[labels.length - 1];
@@ -260,6 +270,17 @@ export async function runUiSteps(session: UiSession): Promise<void> {
 			expectTrue(call, `the sandbox has no call to ${CALLEE}`);
 			expectContains(output, 'callId', 'the output panel');
 			expectContains(output, call.callId, 'the output panel');
+		});
+
+	if (!executed) checks.skip(executeAgain, 'Execute step did not work');
+	else
+		await checks.check(executeAgain, async () => {
+			const before = callBacks(sandbox).length;
+			await executeStep(page);
+			const output = await settle(() => outputPanel(page).innerText(), (t) => t.includes('repeatCall'), 60_000);
+			await shot(session, '04b-execute-step-again-skipped');
+			for (const needle of ['skipped', 'repeatCall', 'manual runs', 'Options > Manual Runs to Not Guarded']) expectContains(output, needle, 'the output panel');
+			expectEqual(callBacks(sandbox).length - before, 0, 'callBack requests the sandbox received for the second Execute step');
 		});
 
 	editor.step = '05';
