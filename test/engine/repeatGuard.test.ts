@@ -9,7 +9,7 @@ import { sleep } from 'n8n-workflow';
 
 import { DEFAULT_ACCOUNT, type Sandbox } from '../../sandbox';
 import { deduplicationStore, type DeduplicationStoreDouble } from '../harness/deduplicationStore';
-import { runCallbackNode, type NodeRunOptions } from '../harness/engine';
+import { runAsAgentTool, runCallbackNode, type NodeRunOptions } from '../harness/engine';
 import { sandboxCredentials } from '../harness/sandboxAccount';
 import { calleesFrom, useSandbox } from '../harness/testSandbox';
 
@@ -275,6 +275,22 @@ describe('Skipped Items: Fail the Item', () => {
 		expect(run.errorOutput[0].json.message).toMatch(new RegExp(`^Item 1: not called: ${to} was called at `));
 		expect(run.errorOutput[0].json.error).toMatchObject({ callMayHaveBeenPlaced: false });
 		expect(placed(to)).toEqual([1]);
+	});
+});
+
+describe('as an AI agent\'s tool', () => {
+	test('the agent\'s second call to the same number within the window is not placed, and the agent reads why', async () => {
+		const to = freshCallee();
+		const run = await runAsAgentTool({
+			parameters: { operation: 'placeCall', fromClient: DEFAULT_ACCOUNT.clientNumber, to: "={{ $fromAI('to', 'The number to call', 'string') }}", options: {} },
+			calls: [{ to }, { to }],
+			credentials: sandboxCredentials(sandbox),
+			typeVersion: 2,
+			mode: 'webhook',
+		});
+		expect(placed(to)).toEqual([1]);
+		expect(run.results[0].result).toMatch(/"callId"/);
+		expect(run.results[1].result).toMatch(new RegExp(`Not called: ${to} was called at .+ within the 10-minute repeat window`));
 	});
 });
 

@@ -299,6 +299,8 @@ export interface ToolRunOptions {
 	executionId?: string | null;
 	/** How long the agent waits between two calls (a deliberate call "later"). */
 	pauseMs?: number;
+	typeVersion?: number;
+	mode?: WorkflowExecuteMode;
 }
 
 export interface ToolRun {

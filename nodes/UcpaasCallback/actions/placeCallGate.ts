@@ -69,12 +69,10 @@ export async function openPlaceCallGate(this: IExecuteFunctions, items: Readonly
 
 	const toReserve: Array<{ itemIndex: number; call: GatedCall & { guard: RepeatGuardSettings } }> = [];
 	for (const [itemIndex, call] of gated) {
-		const hours = call.hours && checkCallingHours(call.hours, now);
-		if (call.hours && hours && !hours.open) {
-			refuse(itemIndex, call, outsideHours(call.hours, hours.nextWindowStartMs));
-		} else if (call.guard) {
-			toReserve.push({ itemIndex, call: { ...call, guard: call.guard } });
-		}
+		const hours = call.hours ? checkCallingHours(call.hours, now) : undefined;
+		// Outside the hours nothing is reserved: the item will be asked for again when the window opens.
+		if (call.hours && hours?.open === false) refuse(itemIndex, call, outsideHours(call.hours, hours.nextWindowStartMs));
+		else if (call.guard) toReserve.push({ itemIndex, call: { ...call, guard: call.guard } });
 	}
 
 	const scopes = new Set(toReserve.map(({ call }) => call.guard.scope));
@@ -124,7 +122,9 @@ export async function openPlaceCallGate(this: IExecuteFunctions, items: Readonly
 				}
 			}
 		},
-		acrossExecutions: 'nor does Retry in the Executions list or any new execution within the repeat-call window: the guard skips the calls placed and places only the items that were not.',
+		acrossExecutions: gated.some(([, call]) => call.guard)
+			? 'nor does Retry in the Executions list or any new execution within the repeat-call window: the guard skips the calls placed and places only the items that were not.'
+			: undefined,
 	};
 }
 

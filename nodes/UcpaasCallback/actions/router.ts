@@ -60,6 +60,11 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			output[itemIndex] = { json: result.json, ...(result.binary ? { binary: result.binary } : {}), pairedItem: { item: itemIndex } };
 			done.push({ itemIndex, summary });
 		};
+		const skipped: Array<{ itemIndex: number; summary: string }> = [];
+		const skip = (itemIndex: number, result: OperationResult) => {
+			output[itemIndex] = { json: result.json, pairedItem: { item: itemIndex } };
+			skipped.push({ itemIndex, summary: result.summary });
+		};
 		const fail = (itemIndex: number, cause: unknown) => {
 			const failure = errorForItem(this, cause, itemIndex);
 			if (continueOnFail) output[itemIndex] = errorItem(failure, operation.effect, mayHaveTakenEffect(cause, operation.effect), itemIndex);
@@ -86,11 +91,6 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 				fail(itemIndex, error);
 			}
 		};
-		const skip = (itemIndex: number, result: OperationResult) => {
-			output[itemIndex] = { json: result.json, pairedItem: { item: itemIndex } };
-			skipped.push({ itemIndex, summary: result.summary });
-		};
-		const skipped: Array<{ itemIndex: number; summary: string }> = [];
 		await sendInBatches([...prepared.keys()], batching, send, () => firstFailure !== undefined);
 
 		if (firstFailure) throw withReconciliation(firstFailure.error, operation, { done, skipped, acrossExecutions: gate?.acrossExecutions }, items.length);

@@ -52,6 +52,6 @@ export interface ItemGate {
 	settled(itemIndex: number, outcome: SendOutcome): void;
 	/** Ends the run's part in the gate (gives back what was reserved for items never placed); never throws. */
 	close(): Promise<void>;
-	/** One sentence for the error that stops a run: what a new execution does with the items already placed. */
-	acrossExecutions: string;
+	/** The end of a sentence for the error that stops a run: what a new execution does with the items already done (undefined: it repeats them). */
+	acrossExecutions?: string;
 }
