@@ -20,7 +20,10 @@ export interface GatedCall {
 /** Values kept per scope: far more than the calls of one window (each call keeps BUCKETS_PER_WINDOW + 1), and n8n drops the oldest first. */
 const MAX_ENTRIES = 10_000;
 
-/** Whether this n8n gives nodes its database-backed deduplication store (n8n 1.x from mid-2024 on: every line this package supports). */
+/**
+ * Whether this n8n gives nodes its database-backed deduplication store (every line from 1.85, this
+ * package's minimum, to 2.41 does), and the workflow has the id the store's rows are kept by.
+ */
 export function guardStoreAvailable(context: IExecuteFunctions): boolean {
 	const helpers = context.helpers as Partial<IExecuteFunctions['helpers']>;
 	return typeof helpers.checkProcessedAndRecord === 'function' && typeof helpers.removeProcessed === 'function' && Boolean(context.getWorkflow().id);
