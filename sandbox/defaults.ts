@@ -58,6 +58,7 @@ export const DEFAULT_CALL: ResolvedCallSimulation = {
 	delays: { ringMs: 20, talkMs: 20 },
 	hangupBy: 'caller',
 	record: false,
+	pushesLost: false,
 };
 
 /** `reason` of the callhangup push, per the platform's push documentation. */

@@ -65,6 +65,7 @@ function resolveSimulation(base: ResolvedCallSimulation, override: Partial<CallS
 		},
 		hangupBy: override?.hangupBy ?? base.hangupBy,
 		record: override?.record ?? base.record,
+		pushesLost: override?.pushesLost ?? base.pushesLost,
 	};
 }
 
@@ -182,7 +183,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			startCall: (call) => {
 				state.addCall(call);
 				const app = state.apps.get(call.appId);
-				simulator.start(call, app?.pushUrl ?? options.pushUrl);
+				simulator.start(call, call.simulation.pushesLost ? undefined : (app?.pushUrl ?? options.pushUrl));
 			},
 			cancelCall: (callId) => simulator.cancel(callId),
 		};
@@ -291,6 +292,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		calls: state.callList,
 		pushes,
 		whenCallSettled: (callId) => simulator.whenSettled(callId),
+		setPushUrl: (url) => {
+			for (const app of state.apps.values()) app.pushUrl = url;
+		},
 		stop: () =>
 			(stopping ??= new Promise<void>((resolve) => {
 				timers.stop();

@@ -47,6 +47,11 @@ export interface CallSimulation {
 	 * application set to record everything in the vendor console would. Default false.
 	 */
 	record?: boolean;
+	/**
+	 * The call goes on, but none of its pushes is sent: a push address missing or wrong in the
+	 * console, or pushes lost on the way. Default false.
+	 */
+	pushesLost?: boolean;
 }
 
 export interface ResolvedCallSimulation {
@@ -55,6 +60,7 @@ export interface ResolvedCallSimulation {
 	delays: { ringMs: number; talkMs: number };
 	hangupBy: 'caller' | 'callee';
 	record: boolean;
+	pushesLost: boolean;
 }
 
 export interface SandboxOptions {
@@ -195,5 +201,10 @@ export interface Sandbox {
 	calls: SimulatedCall[];
 	pushes: PushRecord[];
 	whenCallSettled(callId: string): Promise<SimulatedCall>;
+	/**
+	 * What the vendor console's push (callback) address setting does: every application of the
+	 * sandbox pushes to `url` from the next call on (undefined: no pushes).
+	 */
+	setPushUrl(url: string | undefined): void;
 	stop(): Promise<void>;
 }

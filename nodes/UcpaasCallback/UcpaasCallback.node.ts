@@ -1,9 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { cancelCall } from './actions/cancelCall.operation';
 import { downloadRecording } from './actions/downloadRecording.operation';
 import { placeCall } from './actions/placeCall.operation';
+import { placeCallAndWait, placeCallAndWaitProperties, RESUME_WEBHOOKS, resumeOnForward } from './actions/placeCallAndWait';
 import { route } from './actions/router';
 
 export class UcpaasCallback implements INodeType {
@@ -15,7 +16,7 @@ export class UcpaasCallback implements INodeType {
 		// Version 2 switches the repeat-call guard on for new nodes; nodes saved at version 1 keep their behaviour.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: '={{ { placeCall: "Place Callback", cancelCall: "Cancel Callback", downloadRecording: "Download Recording" }[$parameter["operation"]] }}',
+		subtitle: '={{ { placeCall: "Place Callback", placeCallAndWait: "Place Callback and Wait", cancelCall: "Cancel Callback", downloadRecording: "Download Recording" }[$parameter["operation"]] }}',
 		description: 'Place and cancel UCPaaS two-way callback calls (the platform rings the caller, then the callee, and bridges them), and download their recordings',
 		defaults: { name: 'UCPaaS Callback' },
 		// Without this n8n names a new node after its operation's action, a sentence that the canvas
@@ -26,6 +27,9 @@ export class UcpaasCallback implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'ucpaasApi', required: true }],
+		// Only Place Callback and Wait uses it: the address n8n resumes a waiting run at. n8n never
+		// registers a restart webhook on activation, so other operations are not affected.
+		webhooks: RESUME_WEBHOOKS,
 		properties: [
 			// A single resource still matters: n8n builds an AI tool's automatic description from the
 			// operation's `action` only when the operation sits under a `resource` property. Without
@@ -52,6 +56,12 @@ export class UcpaasCallback implements INodeType {
 						description: 'Ring the caller, then the callee, and bridge them. Retries never place a call twice; with the repeat-call guard, neither do new executions within its window.',
 					},
 					{
+						name: 'Place Callback and Wait',
+						value: 'placeCallAndWait',
+						action: 'Place a callback and wait for its outcome',
+						description: 'Place the call as Place Callback does, then wait until it ends and continue with its outcome: answered or not, talk time, why it ended',
+					},
+					{
 						name: 'Cancel Callback',
 						value: 'cancelCall',
 						action: 'Cancel a callback that is ringing or in progress',
@@ -67,12 +77,19 @@ export class UcpaasCallback implements INodeType {
 				default: 'placeCall',
 			},
 			...placeCall.description,
+			...placeCallAndWaitProperties,
 			...cancelCall.description,
 			...downloadRecording.description,
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		if (this.getNodeParameter('operation', 0) === 'placeCallAndWait') return placeCallAndWait.call(this);
 		return route.call(this);
+	}
+
+	/** Called by n8n only for a run waiting in Place Callback and Wait, when the trigger forwards a push. */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return resumeOnForward.call(this);
 	}
 }

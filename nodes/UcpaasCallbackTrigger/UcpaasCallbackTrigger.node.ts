@@ -8,8 +8,10 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { handlePush } from '../shared/pushEvents';
+import { splitUserData } from '../shared/waitTag';
 import { triggerProperties } from './description';
-import { assertUsableSettings, readPushSettings } from './settings';
+import { assertUsableSettings, readPushSettings, readWaitingRunSettings } from './settings';
+import { FORWARDED_EVENTS, forwardToWaitingRun } from './waitingRuns';
 
 /**
  * The type name pairs the trigger with UCPaaS Callback in n8n's node creator: the editor merges a
@@ -75,7 +77,18 @@ export class UcpaasCallbackTrigger implements INodeType {
 		response.writeHead(verdict.status, { 'Content-Type': verdict.contentType, 'Cache-Control': 'no-store' });
 		response.end(verdict.reply);
 
-		if (!verdict.ok || !verdict.emit) return { noWebhookResponse: true };
-		return { noWebhookResponse: true, workflowData: [[{ json: verdict.event }]] };
+		if (!verdict.ok) return { noWebhookResponse: true };
+
+		// A call placed by Place Callback and Wait: its User Data ends with the waiting run's reference.
+		const { own, reference } = splitUserData(verdict.event.userData);
+		const event = { ...verdict.event, userData: own };
+		const forwarding = readWaitingRunSettings((name, fallback) => this.getNodeParameter(name, fallback));
+		const waitingRun =
+			reference && forwarding.forward && FORWARDED_EVENTS.includes(event.event)
+				? await forwardToWaitingRun(this, reference, event, { credentials, waitingBaseUrl: forwarding.waitingBaseUrl })
+				: undefined;
+
+		if (!verdict.emit) return { noWebhookResponse: true };
+		return { noWebhookResponse: true, workflowData: [[{ json: waitingRun ? { ...event, waitingRun } : event }]] };
 	}
 }

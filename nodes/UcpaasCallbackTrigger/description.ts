@@ -59,12 +59,29 @@ export const triggerProperties: INodeProperties[] = [
 					'Whether to let calls go ahead when UCPaaS asks (Call Request push). Off answers retcode 1, which refuses the call: the call then ends with reason 9. The platform documents retcode 0 as "allow"; that a non-zero value refuses is inferred, not documented.',
 			},
 			{
+				displayName: 'Forward to Waiting Runs',
+				name: 'forwardToWaitingRuns',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to hand the Call Ended push of a call placed by Place Callback and Wait on to the execution waiting for it (on this n8n), besides starting this workflow',
+			},
+			{
 				displayName: 'Record Calls',
 				name: 'recordCalls',
 				type: 'boolean',
 				default: false,
 				description:
 					'Whether to ask UCPaaS to record calls, by adding &lt;record&gt;1&lt;/record&gt; to the reply to a Call Request push. Inferred from the vendor\'s SDKs, not documented; the recording URL then arrives in the Call Ended push.',
+			},
+			{
+				displayName: 'Waiting Webhook Base URL',
+				name: 'waitingBaseUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. https://n8n.example.com/webhook-waiting',
+				description:
+					'Where this n8n resumes waiting executions. Leave empty to work it out from this trigger\'s URL; set it only if N8N_ENDPOINT_WEBHOOK or N8N_ENDPOINT_WEBHOOK_WAIT were changed.',
 			},
 		],
 	},

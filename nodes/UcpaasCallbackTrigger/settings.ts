@@ -31,3 +31,18 @@ export function assertUsableSettings(readParameter: ParameterReader, credentials
 	const { appId, field } = chooseAppId(readParameter('appId', ''), credentials.appId);
 	if (appId !== '') normaliseAppId(appId, field);
 }
+
+export interface WaitingRunSettings {
+	/** Hand pushes of Place Callback and Wait's calls on to their waiting runs. */
+	forward: boolean;
+	/** Empty: worked out from the trigger's own URL. */
+	waitingBaseUrl: string;
+}
+
+export function readWaitingRunSettings(readParameter: ParameterReader): WaitingRunSettings {
+	const options = (readParameter('options', {}) ?? {}) as { forwardToWaitingRuns?: unknown; waitingBaseUrl?: unknown };
+	return {
+		forward: options.forwardToWaitingRuns !== false,
+		waitingBaseUrl: typeof options.waitingBaseUrl === 'string' ? options.waitingBaseUrl : '',
+	};
+}

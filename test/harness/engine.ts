@@ -176,7 +176,7 @@ export interface NodeRunOptions {
 
 const CREDENTIAL_REF = { ucpaasApi: { id: 'cred-1', name: 'UCPaaS test account' } };
 
-function itemsNode(items: IDataObject[] | undefined): INode {
+export function itemsNode(items: IDataObject[] | undefined): INode {
 	return { id: 'items', name: 'Items', type: 'test.itemsSource', typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(items ?? [{}]) } };
 }
 
@@ -184,7 +184,7 @@ function itemsNode(items: IDataObject[] | undefined): INode {
  * A UCPaaS Callback node as n8n saves it in a workflow (as itself, or as an agent's tool), with its
  * Settings tab: On Error, Retry On Fail, Max. Tries, Wait Between Tries.
  */
-function ucpaasNode(
+export function ucpaasNode(
 	name: string,
 	type: 'n8n-nodes-ucpaas.ucpaasCallback' | 'n8n-nodes-ucpaas.ucpaasCallbackTool',
 	parameters: INodeParameters,
@@ -238,7 +238,18 @@ async function execute(
 	const hooks = new ExecutionLifecycleHooks(mode, executionId ?? 'none', workflowData);
 	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
 	const credentialsHelper = new TestCredentialsHelper(options.credentials);
-	const additionalData = {
+	const additionalData = engineAdditionalData(hooks, executionId, credentialsHelper);
+
+	const startNode = workflow.getNode('Items')!;
+	await new WorkflowExecute(additionalData, mode).run(
+		options.destination ? { workflow, startNode, destinationNode: { nodeName: options.destination, mode: 'inclusive' } } : { workflow, startNode },
+	);
+	return { run: await finished.promise, credentials: credentialsHelper };
+}
+
+/** What n8n hands the engine beside the workflow, with the addresses n8n would have (unused ports: nothing listens). */
+export function engineAdditionalData(hooks: ExecutionLifecycleHooks, executionId: string | undefined, credentialsHelper: TestCredentialsHelper, waitingBaseUrl = 'http://127.0.0.1/webhook-waiting'): IWorkflowExecuteAdditionalData {
+	return {
 		hooks,
 		executionId,
 		credentialsHelper,
@@ -247,17 +258,11 @@ async function execute(
 		instanceBaseUrl: 'http://127.0.0.1/',
 		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
 		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookWaitingBaseUrl: waitingBaseUrl,
 		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
 		variables: {},
 		logAiEvent: () => undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
-
-	const startNode = workflow.getNode('Items')!;
-	await new WorkflowExecute(additionalData, mode).run(
-		options.destination ? { workflow, startNode, destinationNode: { nodeName: options.destination, mode: 'inclusive' } } : { workflow, startNode },
-	);
-	return { run: await finished.promise, credentials: credentialsHelper };
 }
 
 /**

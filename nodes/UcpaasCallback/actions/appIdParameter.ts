@@ -5,7 +5,7 @@ import { field, InvalidFieldError, normaliseAppId } from '../../shared/validatio
 import type { UcpaasAccount } from '../transport/credential';
 
 /** The App ID parameter of an operation: empty means the credential's default. */
-export function appIdProperty(operation: string, purpose: string): INodeProperties {
+export function appIdProperty(operations: string[], purpose: string): INodeProperties {
 	return {
 		displayName: 'App ID',
 		name: 'appId',
@@ -13,7 +13,7 @@ export function appIdProperty(operation: string, purpose: string): INodeProperti
 		default: '',
 		placeholder: "Leave empty for the credential's default",
 		description: `The UCPaaS application that ${purpose}: its 32-character ID (console: 应用管理). Leave empty to use the Default App ID of the credential.`,
-		displayOptions: { show: { operation: [operation] } },
+		displayOptions: { show: { operation: operations } },
 	};
 }
 

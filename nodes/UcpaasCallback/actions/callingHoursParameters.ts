@@ -2,8 +2,9 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { CallingHoursError, DEFAULT_CALLING_HOURS, parseCallingHours, WEEKDAYS, type CallingHours } from '../../shared/callingHours';
 import { field, InvalidFieldError } from '../../shared/validation';
+import { PLACE_OPERATIONS } from './placeOperations';
 
-const hoursOn = { show: { operation: ['placeCall'], callingHours: [true] } };
+const hoursOn = { show: { operation: PLACE_OPERATIONS, callingHours: [true] } };
 
 const DAY_NAMES: Record<(typeof WEEKDAYS)[number], string> = {
 	mon: 'Monday',
@@ -30,7 +31,7 @@ export const callingHoursProperties: INodeProperties[] = [
 		default: false,
 		description:
 			'Whether to call only on the days and hours you set. Outside them an item is not sent: it comes out with skipped: true and the start of the next window (retryAfter), so a Wait node can hold it until then.',
-		displayOptions: { show: { operation: ['placeCall'] } },
+		displayOptions: { show: { operation: PLACE_OPERATIONS } },
 	},
 	{
 		displayName: 'Calling Hours Time Zone',

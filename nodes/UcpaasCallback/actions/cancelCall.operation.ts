@@ -21,7 +21,7 @@ const description: INodeProperties[] = [
 		description: 'The callId that Place Callback returned (32 characters)',
 		displayOptions: show,
 	},
-	appIdProperty('cancelCall', 'placed the call'),
+	appIdProperty(['cancelCall'], 'placed the call'),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -22,9 +22,11 @@ import { callingHoursProperties, readCallingHours } from './callingHoursParamete
 import { guardStoreAvailable, openPlaceCallGate, type GatedCall } from './placeCallGate';
 import { readRepeatGuard, readSkippedItems, repeatGuardOptionFields, repeatGuardProperties } from './repeatGuardParameters';
 import { readOptions, readRequestSettings, requestOptionFields, type RequestSettings } from './requestOptions';
+import { userDataWithWaitReference } from './waitReference';
 import type { Operation } from './types';
+import { PLACE_OPERATIONS } from './placeOperations';
 
-const show = { show: { operation: ['placeCall'] } };
+const show = { show: { operation: PLACE_OPERATIONS } };
 
 // The order is the order of use: the callee everyone maps first, then the caller, then what is
 // rarely changed (the app, the options), and what Retry On Fail and the error output do last.
@@ -67,7 +69,7 @@ const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. 60000000000000 (14 digits)',
 		description: 'The caller\'s Client number (14 digits), a sub-account bound to the caller\'s phone',
-		displayOptions: { show: { operation: ['placeCall'], callerType: ['clientNumber'] } },
+		displayOptions: { show: { operation: PLACE_OPERATIONS, callerType: ['clientNumber'] } },
 	},
 	{
 		displayName: 'Caller Mobile Number',
@@ -77,7 +79,7 @@ const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. 13800000000',
 		description: 'The caller\'s mobile number; +86, 0086, spaces and dashes are removed',
-		displayOptions: { show: { operation: ['placeCall'], callerType: ['mobile'] } },
+		displayOptions: { show: { operation: PLACE_OPERATIONS, callerType: ['mobile'] } },
 	},
 	{
 		displayName: 'Create Client If Missing',
@@ -86,9 +88,9 @@ const description: INodeProperties[] = [
 		default: false,
 		hint: 'When no Client is bound to this mobile, create one: a new sub-account on your UCPaaS account',
 		description: 'Whether to create a Client (a sub-account of your UCPaaS account) for the mobile when none is bound to it in this application',
-		displayOptions: { show: { operation: ['placeCall'], callerType: ['mobile'] } },
+		displayOptions: { show: { operation: PLACE_OPERATIONS, callerType: ['mobile'] } },
 	},
-	appIdProperty('placeCall', 'places the call'),
+	appIdProperty(PLACE_OPERATIONS, 'places the call'),
 	...repeatGuardProperties,
 	...callingHoursProperties,
 	{
@@ -155,7 +157,10 @@ interface PlaceCallRequest extends GatedCall {
 	appId: string;
 	caller: { kind: 'clientNumber'; clientNumber: string } | { kind: 'mobile'; mobile: string; createIfMissing: boolean };
 	to: string;
+	/** As sent: with Place Callback and Wait, User Data also carries the resume reference (waitReference.ts). */
 	optional: Record<string, string | undefined>;
+	/** The user's own User Data, which every output shows. */
+	ownUserData: string | undefined;
 	/** The guard was asked for, and this n8n has no store to keep it in: the item is sent as without it, and says so. */
 	guardUnavailable: boolean;
 }
@@ -181,18 +186,19 @@ async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Plac
 		caller = { kind: 'clientNumber', clientNumber };
 	}
 
+	const ownUserData = normaliseUserData(options.userData, field('User Data', 'userData'));
 	const optional = {
 		fromSerNum: normaliseOptionalPhoneNumber(options.fromSerNum, field('Caller Display Number', 'fromSerNum')),
 		toSerNum: normaliseOptionalPhoneNumber(options.toSerNum, field('Callee Display Number', 'toSerNum')),
 		maxallowtime: normaliseMaxAllowTime(options.maxallowtime, field('Max Call Duration (Seconds)', 'maxallowtime')),
-		userData: normaliseUserData(options.userData, field('User Data', 'userData')),
+		userData: this.getNodeParameter('operation', 0) === 'placeCallAndWait' ? userDataWithWaitReference.call(this, ownUserData) : ownUserData,
 		ringtoneID: normaliseRingtoneId(options.ringtoneID, field('Ringtone ID', 'ringtoneID')),
 	};
 	let guard = readRepeatGuard.call(this, itemIndex, to, options);
 	const guardUnavailable = guard !== undefined && !guardStoreAvailable(this);
 	if (guardUnavailable) guard = undefined;
 	const hours = readCallingHours.call(this, itemIndex);
-	return { account, settings, appId, caller, to, optional, guard, guardUnavailable, hours, skippedItems: readSkippedItems(options) };
+	return { account, settings, appId, caller, to, optional, ownUserData, guard, guardUnavailable, hours, skippedItems: readSkippedItems(options) };
 }
 
 export const placeCall: Operation<PlaceCallRequest> = {
@@ -246,7 +252,7 @@ export const placeCall: Operation<PlaceCallRequest> = {
 				appId,
 				fromClient,
 				to,
-				userData: request.optional.userData ?? null,
+				userData: request.ownUserData ?? null,
 				...(caller.kind === 'mobile' ? { callerMobile: caller.mobile, clientCreated } : {}),
 				// Beside skipped items (placeCallGate.ts) a placed one says skipped: false, so an IF node can route on it.
 				...(request.guard || request.hours || request.guardUnavailable ? { skipped: false } : {}),

@@ -2,10 +2,11 @@ import type { DeduplicationScope, IExecuteFunctions, INodeProperties } from 'n8n
 
 import type { RepeatKey } from '../../shared/repeatKeys';
 import { field, InvalidFieldError } from '../../shared/validation';
+import { PLACE_OPERATIONS } from './placeOperations';
 
 /** Node version 2 guards new nodes by default; version 1 (nodes saved before the guard) keeps today's behaviour until switched on. */
-const placeCallOf = (versions: number[]) => ({ show: { operation: ['placeCall'], '@version': versions } });
-const guardOn = { show: { operation: ['placeCall'], repeatGuard: [true] } };
+const placeCallOf = (versions: number[]) => ({ show: { operation: PLACE_OPERATIONS, '@version': versions } });
+const guardOn = { show: { operation: PLACE_OPERATIONS, repeatGuard: [true] } };
 
 const MAX_WINDOW_MINUTES = 7 * 24 * 60;
 
@@ -58,7 +59,7 @@ export const repeatGuardProperties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. {{ $json.leadId }}',
 		description: 'The value that identifies the call, e.g. a CRM lead ID. Requests with the same key within the window are placed once.',
-		displayOptions: { show: { operation: ['placeCall'], repeatGuard: [true], repeatKey: ['custom'] } },
+		displayOptions: { show: { operation: PLACE_OPERATIONS, repeatGuard: [true], repeatKey: ['custom'] } },
 	},
 	{
 		displayName:

@@ -11,7 +11,8 @@ import { mayHaveTakenEffect, mustRemember, neverTwice, runIdentityOf } from './n
 import { placeCall } from './placeCall.operation';
 import type { ExecutionSession, ItemGate, Operation, OperationResult } from './types';
 
-export const operations: Record<string, Operation<unknown>> = { placeCall, cancelCall, downloadRecording };
+// Place Callback and Wait places its call with Place Callback's own operation (placeCallAndWait.ts waits after it).
+export const operations: Record<string, Operation<unknown>> = { placeCall, placeCallAndWait: placeCall, cancelCall, downloadRecording };
 
 /** Said of an item the memory kept from being sent again (neverTwice.ts). */
 const NOT_SENT_AGAIN =
