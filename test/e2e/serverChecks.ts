@@ -13,6 +13,7 @@ import type { N8nInstance } from './n8nInstance';
 import { startN8nServer, type RunningServer } from './n8nServer';
 import { N8nRestClient } from './restClient';
 import type { N8nProfile } from './n8nVersions';
+import { placeAndWaitCheckNames, runPlaceAndWaitChecks } from './placeAndWaitChecks';
 import { repeatGuardCheckNames, runRepeatGuardChecks } from './repeatGuardChecks';
 import { runTriggerChecks, triggerCheckNames } from './triggerChecks';
 
@@ -48,6 +49,7 @@ export const serverCheckNames = (profile: N8nProfile): string[] => [
 	`server: /types/credentials.json lists ${CREDENTIAL_TYPE} with its icon`,
 	...triggerCheckNames(profile),
 	...repeatGuardCheckNames(),
+	...placeAndWaitCheckNames(),
 ];
 
 async function fetchSvg(server: RunningServer, iconPath: string | undefined): Promise<void> {
@@ -135,6 +137,14 @@ export async function runServerChecks(instance: N8nInstance, sandbox: Sandbox, c
 
 		await runTriggerChecks(instance, running, rest, checks);
 		await runRepeatGuardChecks(instance, running, rest, sandbox, checks);
+		const restart = async () => {
+			const port = Number(new URL(running.url).port);
+			await server?.stop();
+			server = undefined;
+			server = await startN8nServer(instance, { port });
+			return server;
+		};
+		await runPlaceAndWaitChecks(instance, running, rest, sandbox, checks, restart);
 	} finally {
 		await server?.stop();
 	}

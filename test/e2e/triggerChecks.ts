@@ -41,7 +41,7 @@ import { activateWorkflow } from './workflowActivation';
 /** Must match test/e2e/workflows/trigger-events.json. */
 export const TRIGGER_WORKFLOW_ID = 'e2eUcpaasTrig01';
 const TRIGGER_FILE = 'trigger-events.json';
-const WEBHOOK_ID = '5b0e7c1e-2f43-4d8a-9c61-e2e0a0c9a501';
+export const TRIGGER_WEBHOOK_ID = '5b0e7c1e-2f43-4d8a-9c61-e2e0a0c9a501';
 const TRIGGER_NODE = 'UCPaaS Callback Trigger';
 const NEXT_NODE = 'Log Call Event';
 
@@ -97,7 +97,7 @@ function pushPost(url: string, body: string): Promise<Response> {
 
 export async function runTriggerChecks(instance: N8nInstance, server: RunningServer, rest: N8nRestClient, checks: CheckList): Promise<void> {
 	const [activates, pushes, executions, foreign] = triggerCheckNames(instance.app.profile);
-	const webhookUrl = `${server.url}/webhook/${WEBHOOK_ID}/webhook`;
+	const webhookUrl = `${server.url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`;
 	let workflowId = TRIGGER_WORKFLOW_ID;
 	const listExecutions = async (): Promise<ExecutionSummary[]> => {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
