@@ -7,10 +7,13 @@
  * webhook context).
  */
 import { DEFAULT_ACCOUNT, startSandbox } from '../sandbox';
-import { runCallbackNode, stopEngineTimers } from '../test/harness/engine';
+import { deduplicationStore } from '../test/harness/deduplicationStore';
+import { itemsNode, runCallbackNode, stopEngineTimers, ucpaasNode } from '../test/harness/engine';
+import { WaitingEngine } from '../test/harness/waitingEngine';
 import { startTriggerServer } from '../test/harness/webhookServer';
 
 const CALLEE = '13912345678';
+const WAITING_CALLEE = '13912345679';
 
 /** Not even a prefix of a token is shown: a demo's output gets pasted into issues. */
 const mask = (secret: string) => `${'•'.repeat(8)} (${secret.length} characters, masked)`;
@@ -63,7 +66,31 @@ async function main(): Promise<void> {
 		const replies = sandbox.pushes.filter((p) => p.callId === output.callId).map((p) => `${p.event} → HTTP ${p.status}, retcode ${p.retcode ?? '-'}`);
 		console.log(`  trigger's replies: ${replies.join('; ')}`);
 		if (!events.some((e) => e.event === 'callhangup' && e.callId === output.callId)) throw new Error('the trigger did not receive the hang-up event');
-		console.log('\nDemo finished: call placed, callId returned, events delivered.');
+
+		// The same call in one workflow: the run waits, and continues with the outcome the trigger forwards.
+		await deduplicationStore();
+		const engine = await new WaitingEngine({ ...credentials, baseUrl: sandbox.url }).start();
+		const forwarder = await startTriggerServer({ parameters: { events: ['callhangup'], options: { waitingBaseUrl: engine.baseUrl } }, credentials });
+		sandbox.setPushUrl(forwarder.url);
+		try {
+			console.log(`\nWorkflow 2       Items → UCPaaS Callback (Place Callback and Wait → ${WAITING_CALLEE}); the trigger forwards Call Ended to the waiting run`);
+			const to = [{ node: 'Call and Wait', type: 'main' as const, index: 0 }];
+			const { executionId, run: waiting } = await engine.run(
+				[itemsNode([{ phone: WAITING_CALLEE }]), ucpaasNode('Call and Wait', 'n8n-nodes-ucpaas.ucpaasCallback', { operation: 'placeCallAndWait', fromClient: DEFAULT_ACCOUNT.clientNumber, to: '={{ $json.phone }}', options: { userData: 'crm-lead-43' } }, { typeVersion: 2 })],
+				{ Items: { main: [to] } },
+			);
+			if (!waiting.waitTill) throw new Error(`the run did not wait: ${JSON.stringify(waiting.data.resultData.error ?? null)}`);
+			const placed = sandbox.calls.find((c) => c.to === WAITING_CALLEE);
+			console.log(`  execution ${executionId} waits (at most until ${waiting.waitTill.toISOString()}); the call's User Data as sent: "${placed?.userData}"`);
+			const finished = await engine.whenFinished(executionId);
+			const outcome = finished.data.resultData.runData['Call and Wait']?.at(-1)?.data?.main[0]?.[0]?.json;
+			if (outcome?.outcome !== 'answered') throw new Error(`the run did not continue with an answered outcome: ${JSON.stringify(outcome)}`);
+			console.log(`  resumed with: outcome ${outcome.outcome}, answered ${outcome.answered}, ${outcome.durationSeconds}s, ${(outcome.hangupReason as { text: string }).text}, userData "${outcome.userData}", callId ${outcome.callId}`);
+		} finally {
+			await forwarder.stop();
+			await engine.stop();
+		}
+		console.log('\nDemo finished: call placed, callId returned, events delivered; a waiting run continued with its outcome.');
 	} finally {
 		stopEngineTimers();
 		await sandbox.stop();

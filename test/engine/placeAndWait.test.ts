@@ -3,7 +3,7 @@ import { NodeConnectionTypes, sleep } from 'n8n-workflow';
 
 import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from '../../sandbox';
 import { sealForward } from '../../nodes/shared/outcomeForward';
-import { itemsNode, ucpaasNode } from '../harness/engine';
+import { itemsNode, runAsAgentTool, ucpaasNode } from '../harness/engine';
 import { deduplicationStore } from '../harness/deduplicationStore';
 import { calleesFrom } from '../harness/testSandbox';
 import { WaitingEngine } from '../harness/waitingEngine';
@@ -171,6 +171,18 @@ describe('Place Callback and Wait, in n8n-core with the real trigger forwarding 
 		const error = run.data.resultData.error as Error & { description?: string };
 		expect(error.message).toBe('Place Callback and Wait takes one item per run; it received 2');
 		expect(error.description).toContain('Loop Over Items');
+		expect(sandbox.requests.slice(before).filter((r) => r.path.includes('callBack'))).toHaveLength(0);
+	});
+
+	test('as an AI agent\'s tool it refuses before sending: a tool must answer at once', async () => {
+		const before = sandbox.requests.length;
+		const { results } = await runAsAgentTool({
+			parameters: { operation: 'placeCallAndWait', fromClient: DEFAULT_ACCOUNT.clientNumber, to: callee(), repeatGuard: false },
+			calls: [{}],
+			credentials: { accountSid: DEFAULT_ACCOUNT.accountSid, authToken: DEFAULT_ACCOUNT.authToken, appId: DEFAULT_ACCOUNT.appId, baseUrl: sandbox.url },
+			typeVersion: 2,
+		});
+		expect(JSON.stringify(results)).toContain('Place Callback and Wait cannot run as an AI agent\'s tool');
 		expect(sandbox.requests.slice(before).filter((r) => r.path.includes('callBack'))).toHaveLength(0);
 	});
 
