@@ -98,16 +98,17 @@ function reply(context: IWebhookFunctions, status: number, body: IDataObject): v
 
 /** A forward of the trigger reaching the waiting run: resume with the outcome, or keep waiting. */
 export async function resumeOnForward(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const call = readWaitingCall(this.evaluateExpression('{{ $json }}', 0));
-	if (!call) {
-		reply(this, 409, { resumed: false, reason: 'This execution is not waiting for a call' });
-		return { noWebhookResponse: true };
-	}
 	const credentials = (await this.getCredentials('ucpaasApi')) as Record<string, unknown>;
 	const now = new Date();
+	// The signature first: nobody without the account's token learns anything about this run.
 	const opened = openForward(this.getBodyData(), forwardSecretOf(credentials), { executionId: this.getExecutionId(), now });
 	if (!opened.ok) {
 		reply(this, opened.status, { resumed: false, reason: opened.reason });
+		return { noWebhookResponse: true };
+	}
+	const call = readWaitingCall(this.evaluateExpression('{{ $json }}', 0));
+	if (!call) {
+		reply(this, 409, { resumed: false, reason: 'This execution is not waiting for a call' });
 		return { noWebhookResponse: true };
 	}
 	const decision = decideResume(call, opened.forward.push, now);
