@@ -88,7 +88,12 @@ export async function forwardToWaitingRun(
 	if (!base) return result('failed', null, 'The resume address of this n8n could not be worked out: set the trigger\'s Waiting Webhook Base URL option');
 	const secret = forwardSecretOf(options.credentials);
 	if (!secret) return result('failed', null, 'The credential has no Account SID or Auth Token to sign the forward with');
-	const url = resumeAddress(base, reference);
+	let url: string;
+	try {
+		url = resumeAddress(base, reference);
+	} catch {
+		return result('failed', null, `The Waiting Webhook Base URL is not a URL: set it like https://n8n.example.com/webhook-waiting`);
+	}
 
 	for (let attempt = 0; ; attempt++) {
 		const envelope = sealForward({ executionId: reference.executionId, sentAt: new Date().toISOString(), push }, secret);

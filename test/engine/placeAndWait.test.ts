@@ -165,6 +165,20 @@ describe('Place Callback and Wait, in n8n-core with the real trigger forwarding 
 		expect(hangups[1].json.waitingRun).toMatchObject({ executionId, httpCode: 409 });
 	});
 
+	test('a forward that cannot be made (a base URL that is no URL) is said in the trigger\'s item, and its workflow still starts', async () => {
+		const credentials = { accountSid: DEFAULT_ACCOUNT.accountSid, authToken: DEFAULT_ACCOUNT.authToken, appId: DEFAULT_ACCOUNT.appId };
+		const broken = await startTriggerServer({ parameters: { events: ['callhangup'], options: { waitingBaseUrl: 'n8n.example.com' } }, credentials });
+		try {
+			const body = `<?xml version="1.0" encoding="UTF-8"?><request><event>callhangup</event><callid>c9</callid><accountid>${DEFAULT_ACCOUNT.accountSid}</accountid><appid>${DEFAULT_ACCOUNT.appId}</appid><reason>0</reason><length>5</length><userData>own|ucw1.77</userData></request>`;
+			const response = await fetch(broken.url, { method: 'POST', headers: { 'Content-Type': 'text/xml;charset=utf-8' }, body });
+			expect(response.status).toBe(200);
+			await broken.idle();
+			expect(broken.emitted().map((i) => i.json)).toMatchObject([{ userData: 'own', waitingRun: { executionId: '77', status: 'failed', httpCode: null, reason: expect.stringContaining('not a URL') } }]);
+		} finally {
+			await broken.stop();
+		}
+	});
+
 	test('one run waits for one call: two items are refused before anything is sent, naming Loop Over Items', async () => {
 		const before = sandbox.requests.length;
 		const { run } = await placeAndWait([{ phone: callee() }, { phone: callee() }]);

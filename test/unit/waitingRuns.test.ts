@@ -18,6 +18,7 @@ describe('where the trigger forwards a push, and what the answer means (waitingR
 	test('the address carries the token as n8n\'s signature parameter, only where there is one', () => {
 		expect(resumeAddress('https://n8n.example.com/webhook-waiting/', { executionId: '12', resumeToken: 'ab'.repeat(32) })).toBe(`https://n8n.example.com/webhook-waiting/12?signature=${'ab'.repeat(32)}`);
 		expect(resumeAddress('https://n8n.example.com/webhook-waiting', { executionId: '12' })).toBe('https://n8n.example.com/webhook-waiting/12');
+		expect(() => resumeAddress('n8n.example.com', { executionId: '12' })).toThrow();
 	});
 
 	test('replies: the run\'s own answer, n8n\'s 409 for a run still being saved (retried) or over (not), 404, refusals, faults', () => {
