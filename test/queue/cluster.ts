@@ -113,6 +113,20 @@ export class N8nProcess {
 		return [...this.text.matchAll(/Worker started execution (\d+) /g)].map((m) => Number(m[1]));
 	}
 
+	/**
+	 * Each job this worker took, in its log's order: "Worker started execution N (job M)". A run that
+	 * waited and was resumed is two jobs of one execution (Bull job ids only grow: the later job is
+	 * the resumed part).
+	 */
+	startedJobs(): Array<{ executionId: number; jobId: number }> {
+		return [...this.text.matchAll(/Worker started execution (\d+) \(job (\d+)\)/g)].map((m) => ({ executionId: Number(m[1]), jobId: Number(m[2]) }));
+	}
+
+	/** Jobs this process (main or a webhook process) put on the queue: "Enqueued execution N (job M)". */
+	enqueuedJobs(): Array<{ executionId: number; jobId: number }> {
+		return [...this.text.matchAll(/Enqueued execution (\d+) \(job (\d+)\)/g)].map((m) => ({ executionId: Number(m[1]), jobId: Number(m[2]) }));
+	}
+
 	finishedExecutions(): number[] {
 		return [...this.text.matchAll(/Worker finished execution (\d+) /g)].map((m) => Number(m[1]));
 	}

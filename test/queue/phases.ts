@@ -35,6 +35,8 @@ export interface Cluster {
 	/** Every n8n process started, for the log checks. */
 	all: N8nProcess[];
 	apiSandbox: Sandbox;
+	/** Where the API sandbox pushes between the phases that point it elsewhere (the plain receiver). */
+	pushReceiverUrl: string;
 	/** Starts a worker that replaces `old` (same user folder, new ports). */
 	restartWorker(old: N8nProcess, name: string): Promise<N8nProcess>;
 }

@@ -7,8 +7,9 @@
  *   2. Redis and a private Postgres cluster, each its own process on a free port; the local UCPaaS
  *      sandbox; `n8n start` (main), two `n8n worker`, one `n8n webhook`, one encryption key, the
  *      tarball installed into each process's own user folder like n8n's installer does.
- *   3. Over main's REST API: owner, the UCPaaS credential, two workflows, published.
- *   4. The checks: a fan-out of webhook requests placing calls, a burst of UCPaaS pushes into the
+ *   3. Over main's REST API: owner, the UCPaaS credential, four workflows, published.
+ *   4. The checks: a fan-out of webhook requests placing calls, leads placed with Place Callback
+ *      and Wait and resumed by the trigger's forwarded Call Ended, a burst of UCPaaS pushes into the
  *      UCPaaS Callback Trigger, a worker SIGKILLed while its calls wait at the sandbox (and how to
  *      reconcile what n8n then reports), a worker stopped with SIGTERM mid-run, and the logs of every
  *      process (package loaded, no Auth Token, nothing beyond loopback).
@@ -52,6 +53,7 @@ import {
 	type TriggerFigures,
 } from './phases';
 import { startPushReceiver, type PushReceiver } from './pushReceiver';
+import { placeAndWaitLeads, waitUrl, type WaitFigures } from './placeAndWaitPhase';
 import { guardedPairs, guardUrl, type GuardFigures } from './repeatGuardPhase';
 import { CALLBACK_TYPE, createWorkflows, setUpOwner, TRIGGER_TYPE, waitRegistered } from './workflows';
 
@@ -61,6 +63,7 @@ const PACKAGE = 'n8n-nodes-ucpaas';
 const FAN_OUT = 100;
 const RETRY_REQUESTS = 12;
 const GUARD_LEADS = 20;
+const WAIT_LEADS = 6;
 const CONCURRENCY = 10;
 const TRIGGER_CALLS = 30;
 const CRASH_REQUESTS = 30;
@@ -76,10 +79,11 @@ const READY_MS = 300_000;
 const CHECKS = {
 	setup: `setup: Debian redis-server and postgresql, Node 24 and n8n ${N8N_VERSION}, npm run build + npm pack`,
 	cluster: 'cluster: Redis and a private Postgres 15 on loopback; n8n main, 2 workers and a webhook process ready, one encryption key, the tarball in each own user folder',
-	workflows: 'workflows: owner, credential and 3 workflows created over main\'s REST API and published; main lists both node types; every path served by the webhook process',
+	workflows: 'workflows: owner, credential and 4 workflows created over main\'s REST API and published; main lists both node types; every path served by the webhook process',
 	fanOut: `fan-out: ${FAN_OUT} webhook requests (concurrency ${CONCURRENCY}, distinct callees) at the webhook process → UCPaaS Callback → Respond to Webhook: ${FAN_OUT} successes, exactly one callBack per callee, both workers used`,
 	retry: `retry: Retry On Fail on a worker (${RETRY_REQUESTS} webhook requests; a third refused once with 104113, a sixth placed with the reply lost): refused calls placed on the retry, lost replies never sent again, every callee rung exactly once, each execution on one worker`,
 	guard: `repeat guard: ${GUARD_LEADS} leads each POSTed twice at the same moment (${GUARD_LEADS * 2} executions, UCPaaS Callback v2, guard on by default) across both workers: every callee rung exactly once, counted at the sandbox; each pair answers one placed call and one skipped item`,
+	wait: `place and wait: ${WAIT_LEADS} leads, each its own POST and execution (UCPaaS Callback v2 Place Callback and Wait; half answered, half not), the sandbox pushing to the trigger on the webhook process: every execution waits, the trigger forwards each Call Ended to n8n's resume address it works out (N8N_WEBHOOK_URL/webhook-waiting), the webhook process takes the resume and enqueues the rest, a worker finishes it with the lead's outcome; each callee called exactly once`,
 	trigger: `trigger: ${TRIGGER_CALLS} calls (one every ${PLACE_GAP_MS} ms) × 3 events pushed at the webhook process (DB pool ${WEBHOOK_POOL_SIZE}): the exact XML reply to every push, one execution per (call, event), run on the workers`,
 	foreign: 'trigger: a push for another account gets 403 from the webhook process and starts nothing',
 	crash: `crash: a worker SIGKILLed while its callBack requests wait at the sandbox (${CRASH_LATENCY_MS / 1000} s latency): n8n re-runs nothing, no call doubled, the caller gets HTTP 500`,
@@ -199,6 +203,7 @@ async function main(): Promise<number> {
 			]),
 			all: run.processes,
 			apiSandbox: run.apiSandbox,
+			pushReceiverUrl: run.receiver.url,
 			restartWorker: async (old, name) => {
 				const replacement = await startN8nProcess(name, 'worker', old.instance, clusterSettings, logDir, { extraEnv: { N8N_RUNNERS_BROKER_PORT: String(await freePort()) } });
 				run.processes.push(replacement);
@@ -222,7 +227,10 @@ async function main(): Promise<number> {
 			const placeMs = await waitRegistered(placeUrl(ready), ready.main.url, 60_000);
 			const triggerMs = await waitRegistered(triggerUrl(ready), ready.main.url, 60_000);
 			const guardMs = await waitRegistered(guardUrl(ready), ready.main.url, 60_000);
-			list.note(`webhook process serves ${placeUrl(ready)} (after ${rounded(placeMs)}), ${triggerUrl(ready)} (after ${rounded(triggerMs)}) and ${guardUrl(ready)} (after ${rounded(guardMs)})`);
+			const waitMs = await waitRegistered(waitUrl(ready), ready.main.url, 60_000);
+			list.note(
+				`webhook process serves ${placeUrl(ready)} (after ${rounded(placeMs)}), ${triggerUrl(ready)} (after ${rounded(triggerMs)}), ${guardUrl(ready)} (after ${rounded(guardMs)}) and ${waitUrl(ready)} (after ${rounded(waitMs)})`,
+			);
 		});
 	} else {
 		list.skip(CHECKS.workflows, 'the cluster did not come up');
@@ -238,6 +246,10 @@ async function main(): Promise<number> {
 		});
 		await list.check(CHECKS.guard, async () => {
 			figures.guard = await guardedPairs(ready, GUARD_LEADS);
+		});
+		// Before the crash and the drain: it needs both workers.
+		await list.check(CHECKS.wait, async () => {
+			figures.wait = await placeAndWaitLeads(ready, WAIT_LEADS);
 		});
 		await list.check(CHECKS.trigger, async () => {
 			figures.trigger = await triggerBurst(ready, TRIGGER_CALLS);
@@ -260,7 +272,7 @@ async function main(): Promise<number> {
 			figures.drain = await drainWorker(ready, ready.workers.get('w2') as N8nProcess, DRAIN_REQUESTS, DRAIN_LATENCY_MS);
 		});
 	} else {
-		for (const name of [CHECKS.fanOut, CHECKS.retry, CHECKS.guard, CHECKS.trigger, CHECKS.foreign, CHECKS.crash, CHECKS.reconcile, CHECKS.drain]) list.skip(name, 'the cluster or its workflows are not up');
+		for (const name of [CHECKS.fanOut, CHECKS.retry, CHECKS.guard, CHECKS.wait, CHECKS.trigger, CHECKS.foreign, CHECKS.crash, CHECKS.reconcile, CHECKS.drain]) list.skip(name, 'the cluster or its workflows are not up');
 	}
 
 	const logs = () => run.processes.map((p) => p.output());
@@ -301,6 +313,7 @@ interface Figures {
 	fanOut?: FanOutFigures;
 	retry?: RetryFigures;
 	guard?: GuardFigures;
+	wait?: WaitFigures;
 	trigger?: TriggerFigures;
 	crash?: CrashOutcome;
 	drain?: DrainOutcome;
@@ -308,7 +321,7 @@ interface Figures {
 }
 
 function printFigures(figures: Figures): void {
-	const { fanOut: f, retry: r, guard: g, trigger: t, crash: c, drain: d } = figures;
+	const { fanOut: f, retry: r, guard: g, wait: w, trigger: t, crash: c, drain: d } = figures;
 	if (f)
 		console.log(
 			`queue: figures: fan-out ${f.n} requests, concurrency ${f.concurrency}: ${f.clientPerSecond.toFixed(2)} executions/s at the webhook (${seconds(f.wallMs)} wall), ` +
@@ -324,6 +337,12 @@ function printFigures(figures: Figures): void {
 		console.log(
 			`queue: figures: repeat guard: ${g.leads} leads × 2 simultaneous requests = ${g.requests} executions (${g.splitPairs} pairs ran on both workers): ` +
 				`${g.callBacks} callBack requests, ${g.calls} calls placed (the same pairs on a v1 node without the guard: ${g.unguardedCalls} calls); slower reply of a pair p50 ${rounded(g.replyP50)}`,
+		);
+	if (w)
+		console.log(
+			`queue: figures: place and wait: ${w.executions} executions, ${w.waited} waited, ${w.resumes} resumed by a forwarded Call Ended (resume base ${w.waitingBase}; resumed parts enqueued by ${w.resumeEnqueuedBy}); ` +
+				`outcomes ${Object.entries(w.outcomes).map(([o, n]) => `${o} ${n}`).join(' / ')}; placed on ${w.placedOn}, continued on ${w.resumedOn} (${w.switchedWorker} on the other worker); ` +
+				`Call Ended push sent → execution finished p50 ${rounded(w.lagP50)}, max ${rounded(w.lagMax)}; phase ${seconds(w.wallMs)}`,
 		);
 	if (t)
 		console.log(

@@ -1,5 +1,5 @@
 /**
- * The two workflows of the queue-mode test, created and published over main's REST API the way
+ * The workflows of the queue-mode test, created and published over main's REST API the way
  * the editor does it (n8n 2.41):
  *   - POST /rest/credentials {name, type, data} (@n8n/api-types CreateCredentialDto): stored
  *     encrypted with the cluster's key; the workers decrypt it;
@@ -21,6 +21,9 @@ export const PLACE_PATH = 'queue-place-call';
 export const TRIGGER_WORKFLOW_ID = 'queueCallEvent01';
 export const GUARD_WORKFLOW_ID = 'queueGuardCall01';
 export const GUARD_PATH = 'queue-guarded-call';
+export const WAIT_WORKFLOW_ID = 'queueCallWait001';
+export const WAIT_PATH = 'queue-call-and-wait';
+export const WAIT_NODE = 'Call and Wait';
 export const TRIGGER_WEBHOOK_ID = '9c0f4d52-6a1e-4f3b-8d27-5e4b1a9c7d30';
 export const TRIGGER_TYPE = 'n8n-nodes-ucpaas.ucpaasCallbackTrigger';
 export const CALLBACK_TYPE = 'n8n-nodes-ucpaas.ucpaasCallback';
@@ -134,7 +137,92 @@ function guardedWorkflow(credential: Credential) {
 	};
 }
 
-/** UCPaaS Callback Trigger (all three events) → No Operation. */
+/**
+ * The lead workflow of test/e2e/workflows/place-and-wait.json, for one lead per POST: Webhook
+ * (answers at once) → Code "Leads" (one item per lead, with n8n's own `$execution.resumeUrl` beside
+ * it, so the check can compare it with the address the trigger works out) → Loop Over Items →
+ * UCPaaS Callback v2 Place Callback and Wait → IF answered → Answered / Not Answered → the loop.
+ */
+function waitWorkflow(credential: Credential) {
+	const id = (n: number) => `6c3d8e21-00${String(n).padStart(2, '0')}-4b5a-9e7f-1d2c3b4a5f60`;
+	return {
+		id: WAIT_WORKFLOW_ID,
+		name: 'queue: webhook -> each lead -> UCPaaS place callback and wait -> IF answered',
+		nodes: [
+			{
+				id: id(1),
+				name: 'Lead Arrives',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: id(2),
+				parameters: { httpMethod: 'POST', path: WAIT_PATH, responseMode: 'onReceived', options: {} },
+			},
+			{
+				id: id(3),
+				name: 'Leads',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: {
+					jsCode: 'return $input.first().json.body.leads.map((lead) => ({ json: { ...lead, resumeUrl: $execution.resumeUrl } }));',
+				},
+			},
+			{ id: id(4), name: 'Each Lead', type: 'n8n-nodes-base.splitInBatches', typeVersion: 3, position: [440, 0], parameters: { batchSize: 1, options: {} } },
+			{
+				id: id(5),
+				name: WAIT_NODE,
+				type: CALLBACK_TYPE,
+				typeVersion: 2,
+				position: [660, 100],
+				parameters: {
+					resource: 'call',
+					operation: 'placeCallAndWait',
+					fromClient: '61207000000015',
+					to: '={{ $json.phone }}',
+					// Every call of the check ends with a push within seconds; a lost one would fail the phase long before this.
+					maxWaitMinutes: 5,
+					options: { userData: '={{ $json.leadId }}' },
+				},
+				credentials: { ucpaasApi: credential },
+			},
+			{
+				id: id(6),
+				name: 'Answered?',
+				type: 'n8n-nodes-base.if',
+				typeVersion: 2,
+				position: [880, 100],
+				parameters: {
+					conditions: {
+						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict' },
+						conditions: [{ id: id(7), leftValue: '={{ $json.answered === true }}', rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+						combinator: 'and',
+					},
+					options: {},
+				},
+			},
+			{ id: id(8), name: 'Answered', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [1100, 0], parameters: {} },
+			{ id: id(9), name: 'Not Answered', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [1100, 200], parameters: {} },
+		],
+		connections: {
+			'Lead Arrives': { main: [[{ node: 'Leads', type: 'main', index: 0 }]] },
+			Leads: { main: [[{ node: 'Each Lead', type: 'main', index: 0 }]] },
+			'Each Lead': { main: [[], [{ node: WAIT_NODE, type: 'main', index: 0 }]] },
+			[WAIT_NODE]: { main: [[{ node: 'Answered?', type: 'main', index: 0 }]] },
+			'Answered?': { main: [[{ node: 'Answered', type: 'main', index: 0 }], [{ node: 'Not Answered', type: 'main', index: 0 }]] },
+			Answered: { main: [[{ node: 'Each Lead', type: 'main', index: 0 }]] },
+			'Not Answered': { main: [[{ node: 'Each Lead', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/**
+ * UCPaaS Callback Trigger (all three events) → No Operation. Its options are left at their
+ * defaults: it forwards Call Ended to waiting runs, at the resume address it works out from its own
+ * URL. Here that is N8N_WEBHOOK_URL's `/webhook-waiting`, the webhook process, which the
+ * place-and-wait phase checks (so no `options.waitingBaseUrl`).
+ */
 function triggerWorkflow(credential: Credential) {
 	return {
 		id: TRIGGER_WORKFLOW_ID,
@@ -184,7 +272,7 @@ async function createAndPublish(rest: N8nRestClient, workflow: { id: string }): 
 	expectEqual([activated.body.data?.active, activated.body.data?.activeVersionId], [true, versionId], `[active, activeVersionId] of ${workflow.id}`);
 }
 
-/** The credential (pointing at `sandboxUrl`) and the three workflows, published. */
+/** The credential (pointing at `sandboxUrl`) and the four workflows, published. */
 export async function createWorkflows(rest: N8nRestClient, sandboxUrl: string): Promise<void> {
 	const stored = await rest.request<{ data?: { id?: string; name?: string } }>('POST', '/rest/credentials', {
 		name: 'UCPaaS sandbox (queue)',
@@ -198,6 +286,7 @@ export async function createWorkflows(rest: N8nRestClient, sandboxUrl: string): 
 	await createAndPublish(rest, placeWorkflow(credential));
 	await createAndPublish(rest, triggerWorkflow(credential));
 	await createAndPublish(rest, guardedWorkflow(credential));
+	await createAndPublish(rest, waitWorkflow(credential));
 }
 
 /** Waits until `url` accepts POST on the webhook process (CORS preflight). Returns the wait in ms. */
