@@ -8,7 +8,9 @@
  *      n8n's community-package installer does; the local UCPaaS sandbox; `n8n start`.
  *   3. The owner is set up over REST and signs in through the /signin form; then ./steps.ts:
  *      node creator, the Callback panel, the credential modal, Execute step, a bad callee, the
- *      trigger panel, publishing and a pushed call, each with a screenshot in artifacts/ui/.
+ *      trigger panel, publishing and a pushed call, then Place Callback and Wait (its panel, a run
+ *      waiting while the call rings, resumed by its Call Ended), each with a screenshot in
+ *      artifacts/ui/.
  *   4. Checks over the whole session: page errors, where the browser went, the Auth Token.
  * One line per check, the plain summary line last, exit code 1 on any failure. The browser, n8n
  * and the sandboxes are stopped and the user folder removed, on success, failure and Ctrl-C.

@@ -1,8 +1,9 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tool code: drives the n8n editor in a browser and a sandbox over loopback */
 /**
- * The six things a user does with the package in the editor, each one check (or two) with a
+ * The seven things a user does with the package in the editor, each one check (or a few) with a
  * screenshot under artifacts/ui/. They run in order on one page, like one person's session:
- * the credential made in step 3 is the one steps 4–6 use.
+ * the credential made in step 3 is the one steps 4–7 use, and the trigger workflow published in
+ * step 6 is the push address that resumes step 7's waiting run.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { UcpaasCallback } from '../../nodes/UcpaasCallback/UcpaasCallback.node';
 import { UcpaasCallbackTrigger } from '../../nodes/UcpaasCallbackTrigger/UcpaasCallbackTrigger.node';
+import { splitUserData } from '../../nodes/shared/waitTag';
 import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from '../../sandbox';
 import { expectContains, expectEqual, expectMatch, expectTrue, type CheckList } from '../e2e/assertions';
 import type { N8nInstance } from '../e2e/n8nInstance';
@@ -55,12 +57,33 @@ const CALLEE = '13912340001';
 const TRIGGER_CALLEE = '13912340061';
 const TRIGGER_USER_DATA = 'ui-crm-7';
 const WRONG_TOKEN = 'f'.repeat(32);
+/** Step 7's callee: the sandbox rings it this long before it answers, so the run is seen waiting; its Call Ended then resumes it. */
+const WAIT_CALLEE = '13912340071';
+const WAIT_RING_MS = 20_000;
+const WAIT_TALK_SECONDS = 37;
+
+type OperationOption = { name: string; value: string; action?: string };
+
+function operationOptions(): OperationOption[] {
+	const operation = new UcpaasCallback().description.properties.find((p) => p.name === 'operation') as INodeProperties;
+	return operation.options as OperationOption[];
+}
 
 /** The actions the node creator lists, straight from the node's description. */
 function operationActions(): string[] {
-	const operation = new UcpaasCallback().description.properties.find((p) => p.name === 'operation') as INodeProperties;
-	return (operation.options as Array<{ action?: string }>).map((o) => o.action ?? '');
+	return operationOptions().map((o) => o.action ?? '');
 }
+
+/** Place Callback and Wait as the node describes it: its option, the Max Wait field and the notice. */
+function placeAndWaitDescription() {
+	const option = operationOptions().find((o) => o.value === 'placeCallAndWait');
+	const properties = new UcpaasCallback().description.properties;
+	const maxWait = properties.find((p) => p.name === 'maxWaitMinutes');
+	const notice = properties.find((p) => p.name === 'waitNotice');
+	if (!option?.action || !maxWait || !notice) throw new Error('the node describes no Place Callback and Wait (option placeCallAndWait, maxWaitMinutes, waitNotice)');
+	return { name: option.name, action: option.action, maxWait: { label: maxWait.displayName, default: maxWait.default as number }, notice: notice.displayName };
+}
+const WAIT = placeAndWaitDescription();
 
 /** "On call ended" and its siblings: n8n's wording for each option of the trigger's Events. */
 function triggerEntries(): string[] {
@@ -117,6 +140,9 @@ export const UI_CHECKS = [
 	'5 the other operations\' panels (Cancel Callback, Download Recording): the field everyone fills first, no "undefined", "NaN", "[object Object]" or raw JSON',
 	'6 trigger panel: the production URL, and a notice whose words match this n8n (Webhook URLs, publish, Execute step, Test this trigger)',
 	'6 trigger: published in the editor (the activation message shows); a sandbox call pushes to the production URL; the execution is listed in the editor with the call\'s callhangup item',
+	`7 ${WAIT.name}: the node creator's action "${WAIT.action}" opens a panel with Place Callback's fields, then ${WAIT.maxWait.label} (${WAIT.maxWait.default}) and the notice, as the node describes them; no "undefined", "NaN", "[object Object]" or raw JSON`,
+	'7 Execute workflow while the call rings: the editor shows the run waiting (the canvas node\'s waiting state, the logs "Waiting for input"), n8n has it as a waiting manual execution, and the call\'s User Data names that execution',
+	'7 the call\'s Call Ended, pushed to the trigger published in step 6, resumes the run: the output panel shows outcome answered with the callId and talk time; the trigger\'s item says waitingRun resumed',
 ];
 
 export async function runUiSteps(session: UiSession): Promise<void> {
@@ -157,6 +183,8 @@ export async function runUiSteps(session: UiSession): Promise<void> {
 	});
 
 	editor.step = '02';
+	/** Place Callback's panel as step 2 read it: Place Callback and Wait shows the same fields first. */
+	let placeLabels: string[] | undefined;
 	const added = await checks.check(panel, async () => {
 		if (!found) {
 			// Step 1 failed somewhere: reach the action the plain way, so this step still says something.
@@ -180,6 +208,7 @@ export async function runUiSteps(session: UiSession): Promise<void> {
 		expectEqual(labels.slice(11, 13), ['Calling Hours Only', 'Options'], 'panel order after the guard');
 		expectMatch(labels[labels.length - 1], /Retry On Fail/, 'last item of the panel');
 		expectEqual(labels.length, 14, `panel items (${JSON.stringify(labels)})`);
+		placeLabels = labels;
 		const text = await parametersText(page);
 		await shot(session, '02a-callback-panel');
 		const add = ndv(page).locator('[data-test-id=collection-parameter-add] input').first();
@@ -360,47 +389,193 @@ export async function runUiSteps(session: UiSession): Promise<void> {
 			await shot(session, '06a-trigger-panel');
 		});
 
-	if (!shown || !productionUrl) {
-		checks.skip(triggerRun, 'the trigger panel did not show a production URL');
+	let triggerWorkflowId: string | undefined;
+	let published = false;
+	const pushUrl = productionUrl;
+	if (!shown || !pushUrl) checks.skip(triggerRun, 'the trigger panel did not show a production URL');
+	else
+		published = await checks.check(triggerRun, async () => {
+			await closeNdv(page);
+			await page.locator('[data-test-id=workflow-open-publish-modal-button]').click();
+			await page.locator('[data-test-id=workflow-publish-button]').click();
+			const activation = page.locator('[data-test-id=activation-modal]');
+			await activation.waitFor({ timeout: 60_000 });
+			const activationText = await activation.innerText();
+			await shot(session, '06b-published');
+			expectContains(activationText, new UcpaasCallbackTrigger().description.activationMessage ?? '?', 'the "Workflow published" dialog');
+			await activation.getByRole('button', { name: 'Got it' }).click();
+			const workflowId = /\/workflow\/([^/?]+)/.exec(page.url())?.[1];
+			expectTrue(workflowId, `no workflow id in ${page.url()}`);
+			triggerWorkflowId = workflowId;
+			await waitForRegistration(pushUrl, n8nUrl);
+
+			const callId = await pushOneCall(pushUrl);
+			await page.locator('[data-test-id=radio-button-executions]').click();
+			const list = page.locator('[data-test-id=current-executions-list]');
+			const listed = await settle(() => list.innerText().catch(() => ''), (t) => /Succeeded/.test(t), 60_000);
+			await shot(session, '06c-executions');
+			expectEqual((listed.match(/Succeeded/g) ?? []).length, 1, `executions listed in the editor (${JSON.stringify(listed)})`);
+			expectTrue(!/Error|Failed/.test(listed), `a failed execution is listed: ${listed}`);
+
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const executions = await pageRest<{ data?: { results?: Array<{ id: string; mode?: string; status?: string }> } }>(session, `/rest/executions?filter=${filter}`);
+			expectEqual(executions.status, 200, 'GET /rest/executions');
+			const results = executions.body.data?.results ?? [];
+			expectEqual(results.map((e) => [e.mode, e.status]), [['webhook', 'success']], 'executions of the published workflow (only Call Ended starts it)');
+			const detail = await pageRest<{ data?: { data?: string } }>(session, `/rest/executions/${results[0].id}`);
+			const run = flattedParse(session.instance)(detail.body.data?.data ?? '[]') as RunData;
+			const item = run.resultData?.runData?.['UCPaaS Callback Trigger']?.[0]?.data?.main?.[0]?.[0]?.json ?? {};
+			expectEqual(
+				{ event: item.event, callId: item.callId, callee: item.callee, userData: item.userData },
+				{ event: 'callhangup', callId, callee: TRIGGER_CALLEE, userData: TRIGGER_USER_DATA },
+				'the trigger item of the execution',
+			);
+		});
+
+	editor.step = '07';
+	await placeAndWaitSteps(session, {
+		credentialMade,
+		placeLabels,
+		trigger: published && pushUrl && triggerWorkflowId ? { pushUrl, workflowId: triggerWorkflowId } : undefined,
+	});
+}
+
+interface PlaceAndWaitContext {
+	credentialMade: boolean;
+	/** Place Callback's panel as step 2 read it (undefined when step 2 failed). */
+	placeLabels: string[] | undefined;
+	/** The trigger workflow step 6 published: its production URL becomes the console's push address. */
+	trigger: { pushUrl: string; workflowId: string } | undefined;
+}
+
+type RunData = { resultData?: { runData?: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }>> } }>> } };
+
+/**
+ * Step 7, Place Callback and Wait as a user meets it: chosen in the node creator, its panel, then
+ * Execute workflow. The sandbox rings the callee for WAIT_RING_MS before it answers (an outcome
+ * fault), so the run is seen waiting while the call is on; the call's Call Ended then goes to the
+ * console's push address, the production URL of step 6's trigger workflow, which forwards it to
+ * the waiting run. (A callee whose pushes are lost would wait just as well, but nothing could then
+ * resume it before Max Wait, one minute at least, and n8n's wait tracker looks only every 60 s.)
+ */
+async function placeAndWaitSteps(session: UiSession, context: PlaceAndWaitContext): Promise<void> {
+	const { editor, n8nUrl, sandbox, checks } = session;
+	const { page } = editor;
+	const [waitPanel, waitWaiting, waitResumed] = UI_CHECKS.slice(-3);
+	const waitNode = page.locator('[data-test-id=canvas-node]').filter({ hasText: WAIT.name }).first();
+
+	const opened = await checksAfter(checks, context.credentialMade, 'there is no working credential', waitPanel, async () => {
+		await newWorkflow(page, n8nUrl);
+		await openNodeCreator(page);
+		await searchNodes(page, 'UCPaaS');
+		await clickEntry(page, CALLBACK);
+		await page.locator('[data-test-id=node-creator]').getByText(/^Actions \(\d+\)$/).click();
+		await settle(() => visibleEntries(page), (list) => list.some((e) => e.title === WAIT.action));
+		await clickEntry(page, WAIT.action);
+		await ndv(page).waitFor();
+		const maxWait = ndv(page).locator('[data-test-id=parameter-input-maxWaitMinutes] input').first();
+		await maxWait.waitFor();
+		expectEqual(await ndv(page).locator('[data-test-id=parameter-input-operation] input').first().inputValue(), WAIT.name, 'the Operation field');
+		const labels = await parameterLabels(page);
+		expectEqual(labels.slice(-2), [WAIT.maxWait.label, WAIT.notice], 'the last two items of the panel (the Max Wait field, the notice)');
+		if (context.placeLabels) expectEqual(labels.slice(0, -2), context.placeLabels, 'the panel before them (Place Callback\'s, as step 2 read it)');
+		else for (const label of ['Callee Number', 'Caller Given As', 'Caller Client Number', 'Options']) expectTrue(labels.includes(label), `the panel has no "${label}": ${JSON.stringify(labels)}`);
+		expectEqual(Number(await maxWait.inputValue()), WAIT.maxWait.default, `the ${WAIT.maxWait.label} field's value`);
+		expectEqual(textDefects(await parametersText(page)), [], 'defects in the panel text');
+		await ndv(page).locator('.notice').last().scrollIntoViewIfNeeded();
+		await shot(session, '07a-place-and-wait-panel');
+	});
+
+	const ready = opened && context.trigger !== undefined;
+	if (!ready) {
+		const reason = opened ? 'no trigger workflow was published in step 6 (nothing could resume the run)' : 'the Place Callback and Wait panel did not open';
+		checks.skip(waitWaiting, reason);
+		checks.skip(waitResumed, reason);
 		return;
 	}
-	const pushUrl = productionUrl;
-	await checks.check(triggerRun, async () => {
-		await closeNdv(page);
-		await page.locator('[data-test-id=workflow-open-publish-modal-button]').click();
-		await page.locator('[data-test-id=workflow-publish-button]').click();
-		const activation = page.locator('[data-test-id=activation-modal]');
-		await activation.waitFor({ timeout: 60_000 });
-		const activationText = await activation.innerText();
-		await shot(session, '06b-published');
-		expectContains(activationText, new UcpaasCallbackTrigger().description.activationMessage ?? '?', 'the "Workflow published" dialog');
-		await activation.getByRole('button', { name: 'Got it' }).click();
-		const workflowId = /\/workflow\/([^/?]+)/.exec(page.url())?.[1];
-		expectTrue(workflowId, `no workflow id in ${page.url()}`);
-		await waitForRegistration(pushUrl, n8nUrl);
-
-		const callId = await pushOneCall(pushUrl);
-		await page.locator('[data-test-id=radio-button-executions]').click();
-		const list = page.locator('[data-test-id=current-executions-list]');
-		const listed = await settle(() => list.innerText().catch(() => ''), (t) => /Succeeded/.test(t), 60_000);
-		await shot(session, '06c-executions');
-		expectEqual((listed.match(/Succeeded/g) ?? []).length, 1, `executions listed in the editor (${JSON.stringify(listed)})`);
-		expectTrue(!/Error|Failed/.test(listed), `a failed execution is listed: ${listed}`);
-
+	const trigger = context.trigger!;
+	sandbox.addFault({ match: { to: WAIT_CALLEE }, fault: { kind: 'outcome', call: { outcome: 'answered', talkSeconds: WAIT_TALK_SECONDS, delays: { ringMs: WAIT_RING_MS, talkMs: 500 } } } });
+	// The UCPaaS console, its push address set to the trigger's production URL (as the notice says).
+	sandbox.setPushUrl(trigger.pushUrl);
+	const executionsOf = async (workflowId: string) => {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const executions = await pageRest<{ data?: { results?: Array<{ id: string; mode?: string; status?: string }> } }>(session, `/rest/executions?filter=${filter}`);
-		expectEqual(executions.status, 200, 'GET /rest/executions');
-		const results = executions.body.data?.results ?? [];
-		expectEqual(results.map((e) => [e.mode, e.status]), [['webhook', 'success']], 'executions of the published workflow (only Call Ended starts it)');
-		const detail = await pageRest<{ data?: { data?: string } }>(session, `/rest/executions/${results[0].id}`);
-		const run = flattedParse(session.instance)(detail.body.data?.data ?? '[]') as { resultData?: { runData?: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }>> } }>> } };
-		const item = run.resultData?.runData?.['UCPaaS Callback Trigger']?.[0]?.data?.main?.[0]?.[0]?.json ?? {};
-		expectEqual(
-			{ event: item.event, callId: item.callId, callee: item.callee, userData: item.userData },
-			{ event: 'callhangup', callId, callee: TRIGGER_CALLEE, userData: TRIGGER_USER_DATA },
-			'the trigger item of the execution',
-		);
-	});
+		const reply = await pageRest<{ data?: { results?: Array<{ id: string; mode?: string; status?: string }> } }>(session, `/rest/executions?filter=${filter}`);
+		expectEqual(reply.status, 200, 'GET /rest/executions');
+		return reply.body.data?.results ?? [];
+	};
+	const triggerRunsBefore = (await executionsOf(trigger.workflowId)).length;
+	let workflowId: string | undefined;
+	let executionId: string | undefined;
+	let callId: string | undefined;
+	try {
+		const waited = await checks.check(waitWaiting, async () => {
+			await fillParameter(page, 'to', WAIT_CALLEE);
+			await fillParameter(page, 'fromClient', DEFAULT_ACCOUNT.clientNumber);
+			await closeNdv(page);
+			workflowId = /\/workflow\/([^/?]+)/.exec(page.url())?.[1];
+			expectTrue(workflowId && workflowId !== 'new', `no saved workflow id in ${page.url()}`);
+			await page.locator('[data-test-id=execute-workflow-button]').click();
+			const started = Date.now();
+			const isWaiting = await settle(() => waitNode.evaluate((e) => e.classList.contains('waiting')).catch(() => false), (w) => w, 30_000);
+			expectTrue(isWaiting, `the ${WAIT.name} node on the canvas is not in n8n's waiting state: ${await waitNode.getAttribute('class')}`);
+			const call = sandbox.calls.find((c) => c.to === WAIT_CALLEE);
+			expectTrue(call, `the sandbox has no call to ${WAIT_CALLEE}`);
+			// Still ringing: the waiting state is the wait, not the moment before n8n resumes.
+			expectEqual(sandbox.pushes.filter((p) => p.callId === call.callId && p.event === 'callhangup').length, 0, 'Call Ended pushes of the call when the canvas showed the run waiting');
+			const logs = page.locator('[data-test-id=logs-panel]');
+			if (!(await page.locator('[data-test-id=logs-overview-body]').isVisible())) await logs.getByText('Logs', { exact: true }).first().click();
+			const logsText = await settle(() => logs.innerText(), (t) => /Waiting for \d+s/.test(t) && t.includes('Waiting for input'), 15_000);
+			expectMatch(logsText, /Waiting for \d+s/, 'the logs panel (the node\'s entry)');
+			expectContains(logsText, 'Waiting for input', 'the logs panel (the node\'s output)');
+			const executions = await executionsOf(workflowId);
+			expectEqual(executions.slice(0, 1).map((e) => [e.mode, e.status]), [['manual', 'waiting']], 'the newest execution of this workflow [mode, status]');
+			executionId = executions[0].id;
+			callId = call.callId;
+			expectEqual(splitUserData(call.userData).reference?.executionId, executionId, 'the execution named in the call\'s User Data');
+			await page.mouse.move(1, 999);
+			await shot(session, '07b-waiting');
+			checks.note(`the run was seen waiting ${((Date.now() - started) / 1000).toFixed(1)} s after Execute workflow (the call rings ${WAIT_RING_MS / 1000} s)`);
+		});
+
+		if (!waited || !workflowId || !executionId || !callId) {
+			checks.skip(waitResumed, 'the run was not seen waiting');
+			return;
+		}
+		const [waitWorkflowId, waitingId, placed] = [workflowId, executionId, callId];
+		await checks.check(waitResumed, async () => {
+			const done = await settle(
+				async () => ({ waiting: await waitNode.evaluate((e) => e.classList.contains('waiting')).catch(() => true), success: await waitNode.locator('[data-test-id=canvas-node-status-success]').count() }),
+				(state) => !state.waiting && state.success > 0,
+				WAIT_RING_MS + 60_000,
+				500,
+			);
+			expectTrue(!done.waiting && done.success > 0, `the ${WAIT.name} node did not finish on the canvas (waiting: ${done.waiting})`);
+			await waitNode.dblclick();
+			await ndv(page).waitFor();
+			await outputPanel(page).getByText('JSON', { exact: true }).first().click();
+			const output = await settle(
+				async () => (await outputPanel(page).innerText()).replace(/\s+/g, ' '),
+				(t) => t.includes('"outcome": "answered"'),
+				30_000,
+			);
+			await shot(session, '07c-resumed-output');
+			for (const needle of ['"outcome": "answered"', '"answered": true', `"callId": "${placed}"`, `"to": "${WAIT_CALLEE}"`, `"durationSeconds": ${WAIT_TALK_SECONDS}`, '"event": "callhangup"']) expectContains(output, needle, 'the output panel');
+			expectEqual(textDefects(output).filter((d) => !d.startsWith('raw JSON')), [], 'defects in the output (JSON view)');
+			const after = await executionsOf(waitWorkflowId);
+			expectEqual(after.filter((e) => e.id === waitingId).map((e) => [e.mode, e.status]), [['manual', 'success']], `execution ${waitingId} [mode, status]`);
+			// The trigger's own run ends once n8n has answered its forward: it may finish just after the resumed run.
+			const triggerRuns = await settle(() => executionsOf(trigger.workflowId), (runs) => runs.length > triggerRunsBefore && runs[0].status === 'success', 15_000);
+			expectEqual(triggerRuns.map((e) => e.status).slice(0, triggerRuns.length - triggerRunsBefore), ['success'], 'new executions of the trigger workflow (its Call Ended) [status]');
+			const detail = await pageRest<{ data?: { data?: string } }>(session, `/rest/executions/${triggerRuns[0].id}`);
+			const run = flattedParse(session.instance)(detail.body.data?.data ?? '[]') as RunData;
+			const item = run.resultData?.runData?.['UCPaaS Callback Trigger']?.[0]?.data?.main?.[0]?.[0]?.json ?? {};
+			const waitingRun = item.waitingRun as { executionId?: string; status?: string } | undefined;
+			expectEqual([item.event, item.callId, waitingRun?.executionId, waitingRun?.status], ['callhangup', placed, waitingId, 'resumed'], 'the trigger item [event, callId, waitingRun.executionId, waitingRun.status]');
+			await closeNdv(page);
+		});
+	} finally {
+		sandbox.setPushUrl(undefined);
+	}
 }
 
 /** Runs the check when `ready`, else records it as not run, with the reason. */
