@@ -5,7 +5,8 @@ import type { CodedText, PushEventItem } from './pushEvents';
  * forwarded to it, and the items it continues with.
  */
 
-export type CallOutcomeKind = 'answered' | 'notAnswered' | 'timedOut';
+/** What a run continues with: an outcome from a push, or `timedOut` (WaitingCall) when none came. */
+export type CallOutcomeKind = 'answered' | 'notAnswered';
 
 /** The placed call a run waits for; also the item it continues with when no outcome comes in time. */
 export type WaitingCall = {
@@ -27,8 +28,8 @@ export type WaitingCall = {
 /** The item a run continues with once an outcome came in. */
 export type CallOutcome = {
 	outcome: CallOutcomeKind;
-	/** true: caller and callee were bridged. null only for timedOut (not known). */
-	answered: boolean | null;
+	/** true: caller and callee were bridged. */
+	answered: boolean;
 	callId: string;
 	to: string;
 	appId: string;
